@@ -1,0 +1,20 @@
+/** Two projects: fast pure unit tests next to the code, and integration tests against real services. */
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }];
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testMatch: ['<rootDir>/src/**/*.unit.test.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+      testEnvironment: 'node',
+    },
+    {
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+      testEnvironment: 'node',
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      testTimeout: 30000,
+    },
+  ],
+};
