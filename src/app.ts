@@ -1,0 +1,54 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import type { Deps } from './shared/deps';
+import { AppError } from './shared/errors/app-error';
+import { errorHandler } from './shared/errors/error-handler';
+import { healthRouter } from './shared/http/health.routes';
+import { parseJson, rejectDangerousJson, requireJson } from './shared/http/json-body';
+import { rateLimit } from './shared/http/rate-limit';
+import { authenticate } from './modules/auth/authenticate';
+import { apiKeysRouter } from './modules/auth/api-keys.routes';
+import { intakeRouter } from './modules/intake/intake.routes';
+import { ticketsRouter } from './modules/tickets/tickets.routes';
+
+/** The HTTP API without listening, so tests and main.ts share exactly the same app. */
+export function buildApp(deps: Deps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req) => {
+        const given = req.headers['x-request-id'];
+        return typeof given === 'string' && /^[\w-]{1,100}$/.test(given) ? given : randomUUID();
+      },
+      // Health probes would drown everything else.
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
+    }),
+  );
+  app.use((req, res, next) => {
+    res.setHeader('X-Request-Id', String(req.id));
+    next();
+  });
+  app.use(helmet());
+  app.use(healthRouter(deps));
+
+  const { redis, config } = deps;
+  // Per IP a looser budget than per key: one helpdesk may send for several keys from one address.
+  const perIp = rateLimit(redis, config.queuePrefix, config.rateLimitPerMinute * 10, (req) => `ip:${req.ip}`);
+  const perKey = rateLimit(redis, config.queuePrefix, config.rateLimitPerMinute, (req) => `key:${req.principal!.keyId}`);
+  app.use('/v1', perIp, authenticate(deps.db, config.adminApiKey), perKey, requireJson, parseJson(config.bodyLimitBytes), rejectDangerousJson);
+  app.use(apiKeysRouter(deps));
+  app.use(intakeRouter(deps));
+  app.use(ticketsRouter(deps));
+
+  app.use((req) => {
+    throw new AppError('NOT_FOUND', `No route for ${req.method} ${req.path}.`);
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}

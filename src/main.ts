@@ -1,0 +1,52 @@
+import type { Server } from 'node:http';
+import { buildApp } from './app';
+import { ConfigError, devSecretsPath, loadConfig } from './shared/config';
+import { createLogger } from './shared/logger';
+import { setupDatabase } from './shared/db/setup-database';
+import { seedDatabase } from './shared/db/seed';
+import { createDeps } from './shared/runtime';
+import { registerShutdown } from './shared/lifecycle/shutdown';
+import { startWorkers } from './workers';
+
+/** One process: the API, the workers, or both (ROLE), against shared Postgres and Redis. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+  if (!process.env.ADMIN_API_KEY) logger.warn({ file: devSecretsPath() }, 'ADMIN_API_KEY not set: using a generated development key kept in this file');
+
+  if (config.dbAutoMigrate) {
+    await setupDatabase(config.databaseUrl, logger);
+  }
+  const deps = createDeps(config, logger);
+  if (config.dbAutoMigrate) await seedDatabase(deps.db, logger);
+
+  let server: Server | undefined;
+  const workers = config.role === 'api' ? undefined : await startWorkers(deps);
+  if (config.role !== 'worker') {
+    const app = buildApp(deps);
+    server = app.listen(config.port, () => logger.info({ port: config.port, role: config.role }, 'handoff listening'));
+    server.keepAliveTimeout = 65_000;
+  } else {
+    logger.info({ role: config.role }, 'handoff workers running');
+  }
+
+  registerShutdown(logger, config.shutdownTimeoutMs, [
+    { name: 'http', run: () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())) },
+    { name: 'workers', run: () => workers?.close() },
+    { name: 'connections', run: () => deps.close() },
+  ]);
+}
+
+void main().catch((err) => {
+  console.error('handoff failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,76 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Deps } from '../../shared/deps';
+import { AppError, notFound } from '../../shared/errors/app-error';
+import { identifier, text, uuid } from '../../shared/http/validation';
+import { recordAudit } from '../audit/audit';
+import { forgetCachedKeys, generateKey, hashKey } from './api-keys';
+import { requireRole } from './authenticate';
+import { ROLES } from './principal';
+
+const createKeySchema = z
+  .object({
+    name: identifier(200),
+    role: z.enum(ROLES),
+    agentId: uuid.optional(),
+    source: text(100).optional(),
+  })
+  .superRefine((k, ctx) => {
+    if (k.role === 'agent' && !k.agentId) ctx.addIssue({ code: 'custom', path: ['agentId'], message: 'is required for an agent key' });
+    if (k.role === 'webhook' && !k.source) ctx.addIssue({ code: 'custom', path: ['source'], message: 'is required for a webhook key' });
+    if (k.role !== 'agent' && k.agentId) ctx.addIssue({ code: 'custom', path: ['agentId'], message: 'only agent keys are bound to an agent' });
+    if (k.role !== 'webhook' && k.source) ctx.addIssue({ code: 'custom', path: ['source'], message: 'only webhook keys are bound to a source' });
+  });
+
+const view = (k: { id: string; name: string; role: string; agentId: string | null; source: string | null; createdAt: Date; revokedAt: Date | null }) => ({
+  id: k.id,
+  name: k.name,
+  role: k.role,
+  agentId: k.agentId,
+  source: k.source,
+  createdAt: k.createdAt.toISOString(),
+  revokedAt: k.revokedAt?.toISOString() ?? null,
+});
+
+export function apiKeysRouter(deps: Deps): Router {
+  const router = Router();
+  router.use('/v1/api-keys', requireRole());
+
+  router.post('/v1/api-keys', async (req, res) => {
+    const input = createKeySchema.parse(req.body);
+    if (input.agentId && !(await deps.db.agent.findUnique({ where: { id: input.agentId } }))) {
+      throw new AppError('VALIDATION_FAILED', 'The agent does not exist.', { errors: [{ path: 'agentId', message: 'no agent with this id' }] });
+    }
+    const key = generateKey(input.role);
+    const row = await deps.db.$transaction(async (tx) => {
+      const created = await tx.apiKey.create({
+        data: { name: input.name, role: input.role, agentId: input.agentId, source: input.source, keyHash: hashKey(key) },
+      });
+      await recordAudit(tx, req.principal!, 'api_key.create', 'api_key', created.id, { role: input.role, name: input.name });
+      return created;
+    });
+    // The key itself is shown this once; only its hash is stored.
+    res.status(201).json({ ...view(row), key });
+  });
+
+  router.get('/v1/api-keys', async (_req, res) => {
+    const rows = await deps.db.apiKey.findMany({ orderBy: { createdAt: 'asc' } });
+    res.json({ items: rows.map(view), nextCursor: null });
+  });
+
+  router.delete('/v1/api-keys/:id', async (req, res) => {
+    if (!uuid.safeParse((req.params.id as string)).success) throw notFound('API key');
+    await deps.db.$transaction(async (tx) => {
+      const row = await tx.apiKey.findUnique({ where: { id: (req.params.id as string) } });
+      if (!row) throw notFound('API key');
+      if (!row.revokedAt) {
+        await tx.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
+        await recordAudit(tx, req.principal!, 'api_key.revoke', 'api_key', row.id, { role: row.role });
+      }
+    });
+    forgetCachedKeys();
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,127 @@
+import type { TicketStatus } from '@prisma/client';
+import type { Deps } from '../../shared/deps';
+import { AppError } from '../../shared/errors/app-error';
+import { scoreTicket, SCORER_VERSION, type TicketScore } from '../scoring';
+import { decideRoute, requiredSkills, type Reason, type RouteDecision } from '../routing';
+import { computeDueTimes, loadSlaPolicies } from '../sla';
+import { enqueueAiAnswer } from './receive-ticket';
+
+/** After this many AI answers the next follow-up goes to a person: the AI is clearly not solving it. */
+export const MAX_AI_TURNS = 2;
+
+/**
+ * A customer's follow-up: stored, re-scored with the thread, and routed again where the state
+ * allows it. The status guard in the final update makes a race with the AI worker safe: the
+ * loser re-reads and decides again.
+ */
+export async function receiveFollowUp(deps: Deps, ticketId: string, body: string): Promise<void> {
+  const { db, cipher, policy } = deps;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const ticket = await db.ticket.findUniqueOrThrow({
+      where: { id: ticketId },
+      include: { messages: { orderBy: { createdAt: 'asc' } }, customer: true },
+    });
+    const history = ticket.messages
+      .filter((m) => !m.internal && m.bodyEnc && m.author !== 'system')
+      .map((m) => ({ author: m.author as 'customer' | 'ai' | 'agent', body: cipher.decrypt(m.bodyEnc!) }));
+    const score = scoreTicket({ body, history });
+    const now = new Date();
+    const humanRequested = score.flags.includes('human_requested');
+    const plan = planFollowUp(ticket.status, ticket.aiTurns, score, () =>
+      decideRoute(score, { aiOptOut: ticket.customer.aiOptOut, tier: ticket.customerTier, recentTicketCount: 0 }, policy),
+    );
+
+    const applied = await db.$transaction(async (tx) => {
+      const guard = await tx.ticket.updateMany({
+        where: { id: ticketId, status: ticket.status, updatedAt: ticket.updatedAt },
+        data: {
+          updatedAt: now,
+          ...(humanRequested && !ticket.humanRequestedAt ? { humanRequestedAt: now } : {}),
+        },
+      });
+      if (guard.count === 0) return false;
+      await tx.message.create({ data: { ticketId, author: 'customer', bodyEnc: cipher.encrypt(body), createdAt: now } });
+      if (!plan) {
+        await tx.ticketEvent.create({ data: { ticketId, type: 'customer_message', createdAt: now } });
+        return true;
+      }
+      const { decision, status } = plan;
+      const merged = [...new Set([...ticket.flags, ...score.flags])];
+      const reopening = ticket.status === 'resolved';
+      const due = reopening || status === 'human_queued' ? computeDueTimes(decision.priority, now, await loadSlaPolicies(db)) : null;
+      await tx.ticket.update({
+        where: { id: ticketId },
+        data: {
+          status,
+          route: status === 'ai_queued' ? 'ai' : 'human',
+          priority: decision.priority,
+          sentiment: score.sentiment,
+          complexity: score.complexity,
+          flags: merged,
+          reasons: decision.reasons as object[],
+          language: score.language === 'und' ? ticket.language : score.language,
+          skills: [...new Set([...ticket.skills, ...requiredSkills(score)])].sort(),
+          queuedAt: now,
+          assignedAgentId: null,
+          assignedAt: null,
+          ...(ticket.status === 'ai_answered' && status === 'human_queued' ? { escalatedAfterAi: true } : {}),
+          ...(reopening ? { resolvedAt: null } : {}),
+          // A human-routed follow-up promises a person by a due time counted from now, unless an earlier promise stands.
+          ...(due && (reopening || !ticket.firstRespondedAt || ticket.route === 'ai')
+            ? { firstResponseDueAt: due.firstResponseDueAt, resolutionDueAt: due.resolutionDueAt }
+            : {}),
+        },
+      });
+      await tx.decision.create({
+        data: {
+          ticketId,
+          trigger: 'follow_up',
+          route: status === 'ai_queued' ? 'ai' : 'human',
+          priority: decision.priority,
+          sentiment: score.sentiment,
+          complexity: score.complexity,
+          flags: score.flags,
+          reasons: decision.reasons as object[],
+          language: score.language,
+          scorerVersion: SCORER_VERSION,
+          policyVersion: decision.policyVersion,
+          createdAt: now,
+        },
+      });
+      await tx.ticketEvent.create({ data: { ticketId, type: status, data: { trigger: 'follow_up', from: ticket.status }, createdAt: now } });
+      return true;
+    });
+    if (!applied) continue;
+    if (plan?.status === 'ai_queued') await enqueueAiAnswer(deps, ticket);
+    return;
+  }
+  throw new AppError('CONFLICT', 'The ticket changed while the follow-up was being stored; retry the delivery.', { retryAfterSeconds: 1 });
+}
+
+interface FollowUpPlan {
+  status: TicketStatus;
+  decision: RouteDecision;
+}
+
+/**
+ * What a follow-up does to the route. Tickets with a person (queued or assigned) stay with them;
+ * a reply to an AI answer escalates on a request for a human, dissatisfaction or too many turns.
+ */
+export function planFollowUp(status: TicketStatus, aiTurns: number, score: TicketScore, decide: () => RouteDecision): FollowUpPlan | null {
+  if (status === 'human_queued' || status === 'assigned') return null;
+  const decision = decide();
+  if (status === 'ai_queued') {
+    // The pending AI job will see this message; only a move to a person needs a new decision.
+    return decision.route === 'human' ? { status: 'human_queued', decision } : null;
+  }
+  const extra: Reason[] = [];
+  if (status === 'ai_answered') {
+    if (score.dissatisfied) extra.push({ code: 'CUSTOMER_DISSATISFIED', detail: 'The customer says the AI answer did not help.' });
+    if (aiTurns >= MAX_AI_TURNS) extra.push({ code: 'CUSTOMER_DISSATISFIED', detail: `The AI already answered ${aiTurns} times.` });
+  }
+  if (extra.length > 0) {
+    const reasons = decision.route === 'human' ? [...decision.reasons, ...extra] : extra;
+    return { status: 'human_queued', decision: { ...decision, route: 'human', reasons } };
+  }
+  return { status: decision.route === 'human' ? 'human_queued' : 'ai_queued', decision };
+}

@@ -1,0 +1,138 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { z } from 'zod';
+
+const csv = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const Env = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  // 3000 per the contract; 0 picks a free port (tests).
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/handoff'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  // Bootstraps access: the only key that does not live in the database.
+  ADMIN_API_KEY: z.string().min(16).optional(),
+  // 32 bytes base64, or "id:base64,id:base64" with the active key first (rotation).
+  PII_ENCRYPTION_KEY: z.string().min(1).optional(),
+  ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  // Hash-tag it ("{handoff}") to run BullMQ on Redis Cluster.
+  QUEUE_PREFIX: z.string().min(1).default('handoff'),
+  AI_PROVIDER: z.enum(['kb', 'openai']).default('kb'),
+  OPENAI_BASE_URL: z.string().url().default('https://api.openai.com/v1'),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
+  // Below this the AI's answer is kept as a draft for an agent instead of being sent.
+  AI_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.55),
+  // Languages the AI answers in; others go to people.
+  AI_LANGUAGES: csv('en,es,fr,de,pt'),
+  // Hosts or CIDR ranges callbacks may target although private or loopback (SSRF guard).
+  CALLBACK_ALLOWED_HOSTS: csv(''),
+  // Per API key (or per IP without one). A busy helpdesk posts far fewer than this.
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(6000),
+  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  ROUTING_NEGATIVE_SENTIMENT: z.coerce.number().min(-1).max(1).optional(),
+  ROUTING_HIGH_COMPLEXITY: z.coerce.number().min(0).max(1).optional(),
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(5),
+  // How often ai_queued tickets without a live job are re-enqueued (Redis outage recovery).
+  SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(15_000),
+  // Applies migrations and seeds on start; turn off when a deploy step does it instead.
+  DB_AUTO_MIGRATE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Where development-only generated secrets are kept.
+  DATA_DIR: z.string().default('.handoff'),
+});
+
+export type Config = ReturnType<typeof buildConfig>;
+
+function buildConfig(env: z.infer<typeof Env>, secrets: { adminApiKey: string; piiEncryptionKey: string }) {
+  return Object.freeze({
+    env: env.NODE_ENV,
+    port: env.PORT,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    adminApiKey: secrets.adminApiKey,
+    piiEncryptionKey: secrets.piiEncryptionKey,
+    role: env.ROLE,
+    queuePrefix: env.QUEUE_PREFIX,
+    ai: Object.freeze({
+      provider: env.AI_PROVIDER,
+      minConfidence: env.AI_MIN_CONFIDENCE,
+      languages: env.AI_LANGUAGES,
+      openai: Object.freeze({
+        baseUrl: env.OPENAI_BASE_URL,
+        apiKey: env.OPENAI_API_KEY,
+        model: env.OPENAI_MODEL,
+        timeoutMs: env.OPENAI_TIMEOUT_MS,
+      }),
+    }),
+    routing: Object.freeze({
+      negativeSentiment: env.ROUTING_NEGATIVE_SENTIMENT,
+      highComplexity: env.ROUTING_HIGH_COMPLEXITY,
+    }),
+    callbackAllowedHosts: env.CALLBACK_ALLOWED_HOSTS,
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    workerConcurrency: env.WORKER_CONCURRENCY,
+    sweepIntervalMs: env.SWEEP_INTERVAL_MS,
+    dbAutoMigrate: env.DB_AUTO_MIGRATE,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    logLevel: env.LOG_LEVEL,
+  });
+}
+
+export class ConfigError extends Error {}
+
+/**
+ * Parses the environment once at start-up. Outside production a missing admin key or PII key is
+ * generated once and kept in DATA_DIR, so `npm start` works with no set-up; production refuses.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  if (env.NODE_ENV === 'production' && (!env.ADMIN_API_KEY || !env.PII_ENCRYPTION_KEY)) {
+    throw new ConfigError('ADMIN_API_KEY and PII_ENCRYPTION_KEY must be set in production.');
+  }
+  const needsDevSecrets = !env.ADMIN_API_KEY || !env.PII_ENCRYPTION_KEY;
+  const dev = needsDevSecrets ? loadDevSecrets(env.DATA_DIR) : undefined;
+  return buildConfig(env, {
+    adminApiKey: env.ADMIN_API_KEY ?? dev!.adminApiKey,
+    piiEncryptionKey: env.PII_ENCRYPTION_KEY ?? dev!.piiEncryptionKey,
+  });
+}
+
+/** Path of the generated development secrets, so start-up can tell the operator where the admin key is. */
+export function devSecretsPath(dataDir = process.env.DATA_DIR ?? '.handoff'): string {
+  return path.resolve(dataDir, 'dev-secrets.json');
+}
+
+function loadDevSecrets(dataDir: string): { adminApiKey: string; piiEncryptionKey: string } {
+  const file = devSecretsPath(dataDir);
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  const secrets = {
+    adminApiKey: `hk_admin_${crypto.randomBytes(24).toString('base64url')}`,
+    piiEncryptionKey: crypto.randomBytes(32).toString('base64'),
+  };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // wx: two instances starting at once must not overwrite each other's key.
+  try {
+    fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return JSON.parse(fs.readFileSync(file, 'utf8'));
+    throw e;
+  }
+  return secrets;
+}

@@ -1,0 +1,17 @@
+import { PrismaClient, Prisma } from '@prisma/client';
+import { PrismaPg } from '@prisma/adapter-pg';
+
+export type Db = PrismaClient;
+export type Tx = Prisma.TransactionClient;
+
+/** One client per process, talking to Postgres through adapter-pg (no native query engine). */
+export function createPrisma(databaseUrl: string, poolSize = 10): PrismaClient {
+  const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5_000 });
+  return new PrismaClient({ adapter });
+}
+
+/** Prisma's unique-constraint violation, as thrown by the client or surfaced by a raw query. */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; cause?: { code?: string; originalCode?: string }; meta?: { code?: string } };
+  return err?.code === 'P2002' || err?.meta?.code === '23505' || err?.cause?.originalCode === '23505' || err?.cause?.code === '23505';
+}

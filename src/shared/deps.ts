@@ -1,0 +1,18 @@
+import type { Redis } from 'ioredis';
+import type { Config } from './config';
+import type { Db } from './db/prisma';
+import type { Logger } from './logger';
+import type { Queues } from './queue/queues';
+import type { PiiCipher } from '../modules/privacy/pii-cipher';
+import type { RoutingPolicy } from '../modules/routing';
+
+/** Everything a request handler or job needs, built once per process and passed down. */
+export interface Deps {
+  config: Config;
+  db: Db;
+  redis: Redis;
+  queues: Queues;
+  cipher: PiiCipher;
+  logger: Logger;
+  policy: RoutingPolicy;
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+// C0 controls other than tab, newline and carriage return, plus DEL: never meaningful in a ticket,
+// and a classic way to smuggle data into logs and helpdesk UIs.
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
+/** A string without control characters, trimmed length bounded. */
+export function text(max: number) {
+  return z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .refine((s) => !CONTROL_CHARS.test(s), 'must not contain control characters');
+}
+
+/** A non-empty identifier-like string (external ids, source names). */
+export function identifier(max = 200) {
+  return text(max).refine((s) => s.trim().length > 0, 'must not be empty');
+}
+
+export const uuid = z.string().uuid();
+
+/** Cursor pagination per the contract: ?limit (default 50, max 200) & ?cursor. */
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Opaque cursor over (createdAt, id), the stable order of every list. */
+export function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
+  if (!cursor) return undefined;
+  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const createdAt = new Date(iso);
+  if (!id || Number.isNaN(createdAt.getTime()) || !uuid.safeParse(id).success) return undefined;
+  return { createdAt, id };
+}

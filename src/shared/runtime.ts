@@ -1,0 +1,37 @@
+import type { Config } from './config';
+import { createPrisma } from './db/prisma';
+import type { Deps } from './deps';
+import type { Logger } from './logger';
+import { createApiRedis, createQueues } from './queue/queues';
+import { createPiiCipher, parsePiiKeys } from '../modules/privacy/pii-cipher';
+import { buildPolicy } from '../modules/routing';
+
+/** Builds the shared dependencies of one process. `close()` releases every connection. */
+export function createDeps(config: Config, logger: Logger): Deps & { close(): Promise<void> } {
+  const db = createPrisma(config.databaseUrl);
+  const redis = createApiRedis(config.redisUrl);
+  // ioredis reconnects by itself; without a listener its errors would be unhandled.
+  redis.on('error', (err) => logger.debug({ err: { message: err.message } }, 'redis connection error'));
+  const queues = createQueues(redis, config.queuePrefix);
+  const keys = parsePiiKeys(config.piiEncryptionKey);
+  const cipher = createPiiCipher(keys, keys[0].id);
+  const policy = buildPolicy({
+    negativeSentiment: config.routing.negativeSentiment,
+    highComplexity: config.routing.highComplexity,
+    aiLanguages: config.ai.languages,
+  });
+  return {
+    config,
+    db,
+    redis,
+    queues,
+    cipher,
+    logger,
+    policy,
+    async close() {
+      await queues.close().catch(() => undefined);
+      redis.disconnect();
+      await db.$disconnect();
+    },
+  };
+}

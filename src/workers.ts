@@ -1,0 +1,12 @@
+import type { Deps } from './shared/deps';
+import { startAiQueueSweeper } from './modules/intake/requeue-sweeper';
+
+/** Background work of a worker process; each piece is safe to run in several processes at once. */
+export async function startWorkers(deps: Deps): Promise<{ close(): Promise<void> }> {
+  const stopSweeper = startAiQueueSweeper(deps, deps.config.sweepIntervalMs);
+  return {
+    async close() {
+      stopSweeper();
+    },
+  };
+}

@@ -1,0 +1,169 @@
+import { apiClient, type ApiClient } from '../support/api-client';
+import { buildTicket, createKey } from '../support/factories';
+import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
+
+describe('intake refuses bad input with precise problem+json and stores nothing', () => {
+  let app: TestApp;
+  let webhook: ApiClient;
+  let key: string;
+
+  beforeAll(async () => {
+    app = await startApp();
+    key = await createKey(apiClient(app.url, ADMIN_KEY), { role: 'webhook', source: 'zendesk' });
+    webhook = apiClient(app.url, key);
+  });
+  afterAll(() => app.close());
+
+  async function expectRejected(res: { status: number; headers: Headers; body: any }, status: number, externalId?: string) {
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ type: expect.stringMatching(/^https:\/\//), title: expect.any(String), status, detail: expect.any(String) });
+    expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+|node_modules/);
+    if (externalId) expect(await app.deps.db.ticket.count({ where: { externalId } })).toBe(0);
+  }
+
+  const invalid: [string, (t: any) => void, string][] = [
+    ['source missing', (t) => delete t.source, 'source'],
+    ['externalId missing', (t) => delete t.externalId, 'externalId'],
+    ['body missing', (t) => delete t.body, 'body'],
+    ['customer.externalId missing', (t) => delete t.customer.externalId, 'customer.externalId'],
+    ['body not a string', (t) => (t.body = 42), 'body'],
+    ['body blank', (t) => (t.body = '   '), 'body'],
+    ['channel unknown', (t) => (t.channel = 'fax'), 'channel'],
+    ['tier unknown', (t) => (t.customer.tier = 'gold'), 'customer.tier'],
+    ['aiOptOut not boolean', (t) => (t.customer.aiOptOut = 'yes'), 'customer.aiOptOut'],
+    ['subject over 500 characters', (t) => (t.subject = 'x'.repeat(501)), 'subject'],
+    ['body over 20,000 characters', (t) => (t.body = 'x'.repeat(20_001)), 'body'],
+    ['metadata value not a string', (t) => (t.metadata = { orderId: 5 }), 'metadata.orderId'],
+    ['control character in body', (t) => (t.body = 'hello\u0000world'), 'body'],
+    ['control character in subject', (t) => (t.subject = 'bell\u0007'), 'subject'],
+    ['email malformed', (t) => (t.customer.email = 'not-an-email'), 'customer.email'],
+    ['callbackUrl not a URL', (t) => (t.callbackUrl = 'hooks/handoff'), 'callbackUrl'],
+    ['callbackUrl not http', (t) => (t.callbackUrl = 'ftp://example.com/x'), 'callbackUrl'],
+  ];
+  test.each(invalid)('when %s, then 400 naming the field', async (_name, mutate, path) => {
+    const ticket = buildTicket();
+    mutate(ticket);
+    const res = await webhook.post('/v1/tickets', ticket);
+    await expectRejected(res, 400, ticket.externalId);
+    expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path, message: expect.any(String) })]));
+  });
+
+  test('when the callback URL points at a private address, then 400 (SSRF guard)', async () => {
+    const ticket = buildTicket({ callbackUrl: 'http://10.1.2.3/hook' });
+    const res = await webhook.post('/v1/tickets', ticket);
+    await expectRejected(res, 400, ticket.externalId);
+    expect(res.body.errors[0].path).toBe('callbackUrl');
+  });
+
+  test('when the JSON is malformed, then 400', async () => {
+    await expectRejected(await webhook.post('/v1/tickets', '{"source": "zendesk",', { 'content-type': 'application/json' }), 400);
+  });
+
+  test('when the body is not JSON, then 415', async () => {
+    await expectRejected(await webhook.post('/v1/tickets', 'source=zendesk', { 'content-type': 'application/x-www-form-urlencoded' }), 415);
+  });
+
+  test('when the body exceeds 64 KiB, then 413', async () => {
+    const ticket = buildTicket({ metadata: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, 'x'.repeat(1000)])), body: 'y'.repeat(19_000) });
+    const padded = JSON.stringify(ticket).replace('"source"', `"padding": "${'z'.repeat(30_000)}", "source"`);
+    await expectRejected(await webhook.post('/v1/tickets', padded, { 'content-type': 'application/json' }), 413, ticket.externalId);
+  });
+
+  test('when the body carries __proto__, then 400 and nothing is stored', async () => {
+    const ticket = buildTicket();
+    const raw = JSON.stringify(ticket).replace('"customer":{', '"customer":{"__proto__":{"isAdmin":true},');
+    const res = await webhook.post('/v1/tickets', raw, { 'content-type': 'application/json' });
+    await expectRejected(res, 400, ticket.externalId);
+    expect(res.body.errors[0].path).toBe('customer.__proto__');
+  });
+
+  test('when there is no key, a malformed header or an unknown key, then 401', async () => {
+    const ticket = buildTicket();
+    await expectRejected(await apiClient(app.url).post('/v1/tickets', ticket), 401, ticket.externalId);
+    await expectRejected(await apiClient(app.url).post('/v1/tickets', ticket, { authorization: 'Basic abc' }), 401, ticket.externalId);
+    await expectRejected(await apiClient(app.url, 'hk_webhook_unknownunknownunknown').post('/v1/tickets', ticket), 401, ticket.externalId);
+  });
+
+  test('when a revoked key is used, then 401', async () => {
+    const admin = apiClient(app.url, ADMIN_KEY);
+    const created = await admin.post('/v1/api-keys', { name: 'short-lived', role: 'webhook', source: 'zendesk' });
+    expect((await admin.delete(`/v1/api-keys/${created.body.id}`)).status).toBe(204);
+    const ticket = buildTicket();
+    await expectRejected(await apiClient(app.url, created.body.key).post('/v1/tickets', ticket), 401, ticket.externalId);
+  });
+
+  test('when a supervisor key posts a ticket, then 403', async () => {
+    const supervisor = apiClient(app.url, await createKey(apiClient(app.url, ADMIN_KEY), { role: 'supervisor' }));
+    const ticket = buildTicket();
+    await expectRejected(await supervisor.post('/v1/tickets', ticket), 403, ticket.externalId);
+  });
+
+  test('when a route does not exist, then 404 problem+json', async () => {
+    await expectRejected(await webhook.get('/v1/nope'), 404);
+  });
+});
+
+describe('API keys', () => {
+  let app: TestApp;
+  let admin: ApiClient;
+  beforeAll(async () => {
+    app = await startApp();
+    admin = apiClient(app.url, ADMIN_KEY);
+  });
+  afterAll(() => app.close());
+
+  test('when a key is created, then it is shown once and stored only as a hash, and the change is audited', async () => {
+    const res = await admin.post('/v1/api-keys', { name: 'zendesk prod', role: 'webhook', source: 'zendesk' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ id: expect.any(String), key: expect.stringMatching(/^hk_webhook_/), role: 'webhook', source: 'zendesk' });
+    const row = await app.deps.db.apiKey.findUniqueOrThrow({ where: { id: res.body.id } });
+    expect(JSON.stringify(row)).not.toContain(res.body.key);
+    expect(await app.deps.db.auditLog.count({ where: { entity: 'api_key', entityId: res.body.id, action: 'api_key.create' } })).toBe(1);
+    const listed = await admin.get('/v1/api-keys');
+    expect(JSON.stringify(listed.body)).not.toContain(res.body.key);
+  });
+
+  test('when an agent key lacks agentId or a webhook key lacks source, then 400 naming the field', async () => {
+    const agent = await admin.post('/v1/api-keys', { name: 'a', role: 'agent' });
+    expect(agent.status).toBe(400);
+    expect(agent.body.errors).toEqual([expect.objectContaining({ path: 'agentId' })]);
+    const hook = await admin.post('/v1/api-keys', { name: 'w', role: 'webhook' });
+    expect(hook.body.errors).toEqual([expect.objectContaining({ path: 'source' })]);
+    const role = await admin.post('/v1/api-keys', { name: 'r', role: 'root' });
+    expect(role.body.errors).toEqual([expect.objectContaining({ path: 'role' })]);
+  });
+
+  test('when a non-admin manages keys, then 403', async () => {
+    const supervisor = apiClient(app.url, await createKey(admin, { role: 'supervisor' }));
+    expect((await supervisor.post('/v1/api-keys', { name: 'x', role: 'admin' })).status).toBe(403);
+  });
+});
+
+describe('health', () => {
+  test('when Postgres and Redis answer, then /healthz and /readyz are 200', async () => {
+    const app = await startApp();
+    try {
+      expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+      const ready = await fetch(`${app.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ checks: { postgres: 'up', redis: 'up' } });
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('when Redis is unreachable, then /readyz is 503 naming redis, with Retry-After', async () => {
+    const app = await startApp({ REDIS_URL: 'redis://127.0.0.1:6390' });
+    try {
+      const res = await fetch(`${app.url}/readyz`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBeTruthy();
+      const body = (await res.json()) as any;
+      expect(body.detail).toContain('redis');
+      expect(body.checks).toEqual({ postgres: 'up', redis: 'down' });
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,0 +1,56 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { buildApp } from '../../src/app';
+import { loadConfig, type Config } from '../../src/shared/config';
+import { createLogger } from '../../src/shared/logger';
+import { createDeps } from '../../src/shared/runtime';
+import type { Deps } from '../../src/shared/deps';
+import { seedDatabase } from '../../src/shared/db/seed';
+
+export const ADMIN_KEY = 'hk_admin_test_key_0123456789abcdef';
+export const TEST_PII_KEY = Buffer.alloc(32, 7).toString('base64');
+
+export interface TestApp {
+  url: string;
+  deps: Deps;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/**
+ * The real app on a real port against the test database and a per-file BullMQ prefix, so test
+ * files never see each other's jobs.
+ */
+export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/handoff_test',
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    ADMIN_API_KEY: ADMIN_KEY,
+    PII_ENCRYPTION_KEY: TEST_PII_KEY,
+    QUEUE_PREFIX: `test-${randomUUID()}`,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    CALLBACK_ALLOWED_HOSTS: '127.0.0.1,localhost',
+    ...env,
+  });
+  const deps = createDeps(config, createLogger(config.logLevel));
+  await seedDatabase(deps.db, deps.logger);
+  const app = buildApp(deps);
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    deps,
+    config,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await deps.queues.aiAnswer.obliterate({ force: true }).catch(() => undefined);
+      await deps.close();
+    },
+  };
+}
