@@ -163,7 +163,8 @@ const HOUSE_NUMBER = String.raw`(?:n[º°o]\.?\s*)?\d{1,5}[a-zA-Z]?` + NOT_BEFOR
 export const PII_PATTERNS: readonly PiiPattern[] = [
   {
     kind: 'EMAIL',
-    regex: /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu,
+    // The lookbehind makes each run of name characters start one attempt, not one per character.
+    regex: /(?<![\p{L}\p{N}._%+'-])[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu,
   },
   {
     kind: 'IBAN',
