@@ -19,7 +19,7 @@ const DISCLOSURES: Record<DisclosureLanguage, string> = {
   es: `Esta respuesta la ha escrito un asistente de IA; responde «${TALK_TO_A_PERSON.es}» en cualquier momento para que te atienda alguien de nuestro equipo.`,
   fr: `Cette réponse a été rédigée par un assistant IA ; répondez « ${TALK_TO_A_PERSON.fr} » à tout moment pour joindre un membre de notre équipe.`,
   de: `Diese Antwort wurde von einem KI-Assistenten verfasst; antworten Sie jederzeit „${TALK_TO_A_PERSON.de}“, um jemanden aus unserem Team zu erreichen.`,
-  pt: `Esta resposta foi escrita por um assistente de IA; responda “${TALK_TO_A_PERSON.pt}” a qualquer momento para ser atendido por alguém da nossa equipe.`,
+  pt: `Esta resposta foi escrita por um assistente de IA; responda “${TALK_TO_A_PERSON.pt}” a qualquer momento para ser atendido por alguém da nossa equipa.`,
 };
 
 const NOTICES: Record<DisclosureLanguage, { passed: string; by: (when: string) => string; soon: string; locale: string }> = {
@@ -48,10 +48,11 @@ const NOTICES: Record<DisclosureLanguage, { passed: string; by: (when: string) =
     soon: 'Ein Mitglied unseres Teams antwortet Ihnen so bald wie möglich.',
   },
   pt: {
-    locale: 'pt-BR',
-    passed: 'Encaminhamos sua solicitação para a nossa equipe de atendimento.',
-    by: (when) => `Uma pessoa da nossa equipe responderá até ${when} UTC.`,
-    soon: 'Uma pessoa da nossa equipe responderá o mais rápido possível.',
+    // European Portuguese, like the help-centre articles.
+    locale: 'pt-PT',
+    passed: 'Encaminhámos o seu pedido para a nossa equipa de apoio ao cliente.',
+    by: (when) => `Uma pessoa da nossa equipa irá responder até ${when} UTC.`,
+    soon: 'Uma pessoa da nossa equipa irá responder o mais rapidamente possível.',
   },
 };
 

@@ -30,7 +30,7 @@ describe('escalationNotice', () => {
     ['es', 'Hemos pasado tu solicitud a nuestro equipo de atención al cliente. Una persona de nuestro equipo te responderá antes del 27 nov 2026, 14:30 UTC.'],
     ['fr', 'Nous avons transmis votre demande à notre équipe d’assistance. Un membre de notre équipe vous répondra d’ici le 27 nov. 2026, 14:30 UTC.'],
     ['de', 'Wir haben Ihre Anfrage an unser Support-Team weitergegeben. Ein Mitglied unseres Teams antwortet Ihnen bis zum 27. Nov. 2026, 14:30 UTC.'],
-    ['pt', 'Encaminhamos sua solicitação para a nossa equipe de atendimento. Uma pessoa da nossa equipe responderá até 27 de nov. de 2026, 14:30 UTC.'],
+    ['pt', 'Encaminhámos o seu pedido para a nossa equipa de apoio ao cliente. Uma pessoa da nossa equipa irá responder até 27/11/2026, 14:30 UTC.'],
   ])('when the language is %s, then the due time is given in UTC', (lang, expected) => {
     expect(escalationNotice(lang, due, now)).toBe(expected);
   });

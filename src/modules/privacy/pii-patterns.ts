@@ -35,6 +35,7 @@ function longestValidPrefix(match: string, isValid: (candidate: string) => boole
 
 // ---------- checksums ----------
 
+/** The Luhn check every payment card number passes; it separates cards from other long numbers. */
 export function luhnValid(digits: string): boolean {
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
@@ -59,6 +60,7 @@ const IBAN_LENGTHS: Record<string, number> = {
   TR: 26, UA: 29, VA: 22, VG: 24, XK: 20,
 };
 
+/** ISO 13616: the country's length and a mod-97 remainder of 1; spaces, dashes and case are ignored. */
 export function ibanValid(raw: string): boolean {
   const iban = raw.replace(/[ -]/g, '').toUpperCase();
   if (IBAN_LENGTHS[iban.slice(0, 2)] !== iban.length) return false;
@@ -163,7 +165,8 @@ const HOUSE_NUMBER = String.raw`(?:n[º°o]\.?\s*)?\d{1,5}[a-zA-Z]?` + NOT_BEFOR
 export const PII_PATTERNS: readonly PiiPattern[] = [
   {
     kind: 'EMAIL',
-    regex: /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu,
+    // The lookbehind makes each run of name characters start one attempt, not one per character.
+    regex: /(?<![\p{L}\p{N}._%+'-])[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu,
   },
   {
     kind: 'IBAN',

@@ -234,6 +234,23 @@ describe('redact', () => {
   });
 });
 
+describe('redact on hostile input', () => {
+  // Ticket bodies may be 64 KiB; a pattern that backtracks quadratically would stall the worker.
+  const size = 64 * 1024;
+  test.each([
+    ['one long digit run', '1'.repeat(size)],
+    ['a long run of e-mail name characters', 'a.'.repeat(size / 2)],
+    ['a long alphanumeric token', 'AB12'.repeat(size / 4)],
+    ['spaced digits', '1 '.repeat(size / 2)],
+    ['a dotted domain without a top-level domain', 'a@' + 'b.'.repeat(size / 2)],
+    ['grouped digits after an IBAN prefix', 'DE89 ' + '1234 '.repeat(size / 5)],
+  ])('when the text is %s, then redaction finishes quickly', (_label, text) => {
+    const started = Date.now();
+    redact(text);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
 describe('checksums', () => {
   test('when given known valid and invalid values, then each check tells them apart', () => {
     expect(luhnValid('4111111111111111')).toBe(true);
