@@ -23,7 +23,6 @@ const EXTRA_TOPICS_SATURATION = 2;
 const TECHNICAL_SATURATION = 3;
 const EXTRA_IDENTIFIERS_SATURATION = 2;
 
-const QUESTION = /[^.!?\n]*\?+/g;
 const TECHNICAL_SIGNALS: RegExp[] = [
   /\b(?:error|err|code|status|exception|errno)\s*[:#]?\s*[a-z_]*[-_]?\d{2,}/gi,
   /\b[A-Z]{2,}[_-][A-Z0-9_]{2,}\b/g,
@@ -46,7 +45,7 @@ const saturate = (value: number, at: number) => Math.min(1, Math.max(0, value) /
 
 /** Complexity in [0, 1] from length, distinct questions, topics, technical detail and identifiers. */
 export function scoreComplexity(body: string, topics: readonly Topic[]): ComplexityResult {
-  const questions = new Set((body.match(QUESTION) ?? []).map((q) => q.trim().toLowerCase())).size;
+  const questions = distinctQuestions(body);
   const distinctTopics = topics.filter((t) => t !== 'general').length;
   let technicalSignals = 0;
   for (const signal of TECHNICAL_SIGNALS) technicalSignals += body.match(signal)?.length ?? 0;
@@ -62,4 +61,19 @@ export function scoreComplexity(body: string, topics: readonly Topic[]): Complex
   let complexity = 0;
   for (const feature of COMPLEXITY_FEATURES) complexity += features[feature];
   return { complexity: Math.min(1, complexity), features };
+}
+
+/** Distinct sentences ending in "?"; a character loop because a regex here backtracks quadratically. */
+function distinctQuestions(body: string): number {
+  const seen = new Set<string>();
+  let start = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if (c === 63 /* ? */) {
+      const question = body.slice(start, i).trim().toLowerCase();
+      if (question) seen.add(question);
+      start = i + 1;
+    } else if (c === 46 /* . */ || c === 33 /* ! */ || c === 10 /* \n */) start = i + 1;
+  }
+  return seen.size;
 }
