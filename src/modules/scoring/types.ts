@@ -47,4 +47,8 @@ export interface TicketScore {
   /** A follow-up that says the previous answer did not help ("useless", "that didn't help"). */
   dissatisfied: boolean;
   evidence: Evidence[];
+  /** What each complexity feature added, for explaining a HIGH_COMPLEXITY decision. */
+  complexityFeatures?: Record<string, number>;
+  /** Version of the scorer that produced this score, stored with each routing decision. */
+  scorerVersion?: string;
 }

@@ -1,0 +1,79 @@
+import type { Topic } from './types';
+
+export const COMPLEXITY_FEATURES = ['length', 'questions', 'topics', 'technical', 'identifiers'] as const;
+export type ComplexityFeature = (typeof COMPLEXITY_FEATURES)[number];
+
+/**
+ * How much each feature can add. No single feature reaches the 0.7 handoff threshold on its own:
+ * a long message is not complex, a long message with three questions about two topics is.
+ */
+const WEIGHTS: Record<ComplexityFeature, number> = {
+  length: 0.2,
+  questions: 0.2,
+  topics: 0.2,
+  technical: 0.25,
+  identifiers: 0.15,
+};
+
+/** Characters of body at which the length feature saturates (a long email, not a chat line). */
+const LONG_MESSAGE_CHARS = 1500;
+/** Questions beyond the first, saturating at this many more. */
+const EXTRA_QUESTIONS_SATURATION = 3;
+const EXTRA_TOPICS_SATURATION = 2;
+const TECHNICAL_SATURATION = 3;
+const EXTRA_IDENTIFIERS_SATURATION = 2;
+
+const TECHNICAL_SIGNALS: RegExp[] = [
+  /\b(?:error|err|code|status|exception|errno)\s*[:#]?\s*[a-z_]*[-_]?\d{2,}/gi,
+  /\b[A-Z]{2,}[_-][A-Z0-9_]{2,}\b/g,
+  /\bHTTP\/?\s?[1-5]\d\d\b|\b(?:40[0-9]|5\d\d)\s+(?:error|not found|forbidden|bad gateway|unavailable|internal)/gi,
+  /^\s*at\s+\S+\s+\(?[^)\s]+:\d+:\d+\)?/gm,
+  /\b(?:Traceback|Exception|NullPointer|TypeError|ReferenceError|stack ?trace|segfault|core dump)\b/gi,
+  /\bv?\d+\.\d+\.\d+(?:[-.]\w+)?\b/g,
+  /\b(?:iOS|Android|Windows|macOS|Chrome|Firefox|Safari|Edge)\s*\d+/gi,
+  /\b(?:API|SDK|webhook|OAuth|SSO|SAML|DNS|SMTP|TLS|SSL|JSON|XML|CSV|endpoint|token)\b/g,
+];
+const IDENTIFIER = /(?:#\s?\d{4,}|\b[A-Z]{1,4}-?\d{4,}\b|\b(?:order|commande|pedido|bestellung|encomenda|invoice|account|ticket|case)\s*(?:no\.?|number|nr\.?|n[°º]|#)?\s*:?\s*[A-Z0-9-]*\d{4,}[A-Z0-9-]*)/gi;
+
+export interface ComplexityResult {
+  complexity: number;
+  /** What each feature added to the total, for explainability. */
+  features: Record<ComplexityFeature, number>;
+}
+
+const saturate = (value: number, at: number) => Math.min(1, Math.max(0, value) / at);
+
+/** Complexity in [0, 1] from length, distinct questions, topics, technical detail and identifiers. */
+export function scoreComplexity(body: string, topics: readonly Topic[]): ComplexityResult {
+  const questions = distinctQuestions(body);
+  const distinctTopics = topics.filter((t) => t !== 'general').length;
+  let technicalSignals = 0;
+  for (const signal of TECHNICAL_SIGNALS) technicalSignals += body.match(signal)?.length ?? 0;
+  const identifiers = new Set((body.match(IDENTIFIER) ?? []).map((id) => id.replace(/\D/g, ''))).size;
+
+  const features: Record<ComplexityFeature, number> = {
+    length: WEIGHTS.length * saturate(body.length, LONG_MESSAGE_CHARS),
+    questions: WEIGHTS.questions * saturate(questions - 1, EXTRA_QUESTIONS_SATURATION),
+    topics: WEIGHTS.topics * saturate(distinctTopics - 1, EXTRA_TOPICS_SATURATION),
+    technical: WEIGHTS.technical * saturate(technicalSignals, TECHNICAL_SATURATION),
+    identifiers: WEIGHTS.identifiers * saturate(identifiers - 1, EXTRA_IDENTIFIERS_SATURATION),
+  };
+  let complexity = 0;
+  for (const feature of COMPLEXITY_FEATURES) complexity += features[feature];
+  return { complexity: Math.min(1, complexity), features };
+}
+
+/** Distinct sentences ending in "?"; a character loop because a regex here backtracks quadratically. */
+function distinctQuestions(body: string): number {
+  const seen = new Set<string>();
+  let start = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if (c === 63 /* ? */) {
+      const question = body.slice(start, i).trim().toLowerCase();
+      if (question) seen.add(question);
+      start = i + 1;
+    } else if (c === 46 /* . */ || c === 33 /* ! */ || c === 10 /* \n */) start = i + 1;
+  }
+  return seen.size;
+}

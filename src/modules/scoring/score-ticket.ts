@@ -1,0 +1,66 @@
+import { scoreComplexity } from './complexity';
+import { detectDissatisfaction, detectFlags, detectTopics } from './flags';
+import { detectLanguage } from './language';
+import { joinSubjectAndBody, normalise } from './normalise';
+import { scoreSentiment } from './sentiment';
+import type { Evidence, Flag, ScoreInput, TicketScore } from './types';
+
+/** Stored with each decision; bump it whenever a lexicon, weight or threshold changes. */
+export const SCORER_VERSION = 'scorer-2026.11.1';
+
+/**
+ * Flags that stay raised for the rest of a thread: once a customer has mentioned self-harm, a lawyer
+ * or a hacked account, a later "ok thanks" must not send the ticket back to the AI.
+ */
+const STICKY_FLAGS: ReadonlySet<Flag> = new Set(['safety', 'legal_threat', 'fraud_or_security', 'bereavement_or_health', 'privacy_request']);
+
+/**
+ * Scores one customer message (subject, body and the earlier messages of its thread) for routing.
+ * Pure and deterministic: the same input always yields the same score.
+ */
+export function scoreTicket(input: ScoreInput): TicketScore {
+  const text = joinSubjectAndBody(input.subject, input.body);
+  const normalised = normalise(text);
+  const language = detectLanguage(text);
+  const { flags, evidence } = detectFlags(normalised);
+
+  const history = input.history ?? [];
+  for (const message of history) {
+    if (message.author !== 'customer') continue;
+    const earlier = detectFlags(normalise(message.body));
+    earlier.flags.forEach((flag, i) => {
+      if (STICKY_FLAGS.has(flag) && !flags.includes(flag)) {
+        flags.push(flag);
+        evidence.push(earlier.evidence[i]);
+      }
+    });
+  }
+
+  // Dissatisfaction is about a previous answer, so it needs one in the thread to refer to.
+  const answered = history.some((m) => m.author !== 'customer');
+  const dissatisfaction: Evidence | undefined = answered ? detectDissatisfaction(normalise(input.body)) : undefined;
+  if (dissatisfaction) evidence.push(dissatisfaction);
+
+  const topics = detectTopics(normalised, flags);
+  const { complexity, features } = scoreComplexity(text, topics);
+  return {
+    sentiment: round(scoreSentiment(text, language)),
+    complexity: round(complexity),
+    flags: orderFlags(flags),
+    topics,
+    language,
+    dissatisfied: dissatisfaction !== undefined,
+    evidence,
+    complexityFeatures: Object.fromEntries(Object.entries(features).map(([k, v]) => [k, round(v)])),
+    scorerVersion: SCORER_VERSION,
+  };
+}
+
+function orderFlags(flags: Flag[]): Flag[] {
+  return [...new Set(flags)];
+}
+
+/** Four decimals keep scores stable across platforms and readable in stored decisions. */
+function round(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}

@@ -1,0 +1,185 @@
+import { scoreTicket, SCORER_VERSION } from '.';
+import { decideRoute } from '../routing/routing-policy';
+
+const score = (body: string, subject?: string) => scoreTicket({ body, subject });
+const flags = (body: string) => score(body).flags;
+const route = (body: string) => decideRoute(score(body), { aiOptOut: false, tier: 'standard', recentTicketCount: 0 }).route;
+
+describe('sentiment', () => {
+  it('is about zero or positive for a polite routine question', () => {
+    expect(score('Hi, could you tell me when my order will arrive? Thanks').sentiment).toBeGreaterThanOrEqual(0);
+  });
+  it('is mildly negative for a mildly annoyed customer', () => {
+    const s = score("I've been waiting two weeks for my package and it still hasn't arrived. This is frustrating.").sentiment;
+    expect(s).toBeLessThanOrEqual(-0.3);
+    expect(s).toBeGreaterThan(-0.7);
+  });
+  it('is at most -0.7 for a furious one', () => {
+    expect(score("THIS IS UNACCEPTABLE!!! worst service ever, I'm done").sentiment).toBeLessThanOrEqual(-0.7);
+  });
+  it('keeps the contract example mildly negative, so it routes to the AI', () => {
+    const s = score('Hi, I was charged twice this month for my subscription, please refund', 'Charged twice this month');
+    expect(s.sentiment).toBeLessThan(0);
+    expect(s.sentiment).toBeGreaterThan(-0.7);
+    expect(decideRoute(s, { aiOptOut: false, tier: 'standard', recentTicketCount: 0 }).route).toBe('ai');
+  });
+  it('flips under negation', () => {
+    expect(score('I am happy with it').sentiment).toBeGreaterThan(0);
+    expect(score('I am not happy with it').sentiment).toBeLessThan(0);
+    expect(score('No estoy contento con el pedido').sentiment).toBeLessThan(0);
+    expect(score("Je ne suis pas content de la commande").sentiment).toBeLessThan(0);
+  });
+  it('grows with intensifiers, ALL CAPS and exclamation marks', () => {
+    const plain = score('The delivery was bad').sentiment;
+    expect(score('The delivery was extremely bad').sentiment).toBeLessThan(plain);
+    expect(score('The delivery was BAD').sentiment).toBeLessThan(plain);
+    expect(score('The delivery was bad!!!').sentiment).toBeLessThan(plain);
+  });
+  it('reads emoji', () => {
+    expect(score('my order 😡').sentiment).toBeLessThan(0);
+    expect(score('my order 😢').sentiment).toBeLessThan(0);
+    expect(score('my order 🙂').sentiment).toBeGreaterThan(0);
+    expect(score('my order 👍').sentiment).toBeGreaterThan(0);
+  });
+  it('weighs the clause after "but" more', () => {
+    expect(score('The app is good but the delivery was terrible').sentiment).toBeLessThan(0);
+    expect(score('The delivery was terrible but the app is good').sentiment).toBeGreaterThan(0);
+  });
+  it('scores es, fr, de and pt with their own words', () => {
+    expect(score('Servicio pésimo, es una vergüenza').sentiment).toBeLessThan(-0.5);
+    expect(score("C'est scandaleux, service lamentable").sentiment).toBeLessThan(-0.5);
+    expect(score('Eine Frechheit, ich bin wütend').sentiment).toBeLessThan(-0.5);
+    expect(score('Atendimento péssimo, uma vergonha').sentiment).toBeLessThan(-0.5);
+    expect(score('Muchas gracias, excelente atención').sentiment).toBeGreaterThan(0.5);
+  });
+});
+
+describe('human_requested', () => {
+  it.each([
+    'let me talk to a real person',
+    'agent please',
+    'representative',
+    'stop sending me bots',
+    'can I speak to someone',
+    'I want a human',
+    'quiero hablar con una persona',
+    "je veux parler à quelqu'un",
+    'ich möchte mit einem Menschen sprechen',
+    'falar com um atendente',
+    "Why can't I talk to a human?",
+  ])('fires on %s', (text) => {
+    expect(flags(text)).toContain('human_requested');
+  });
+  it.each([
+    'no need for a human, thanks',
+    'your human agent was great',
+    "I don't need to talk to anyone",
+    'the agent already helped me',
+    "what's your customer service phone number?",
+    'no quiero hablar con un agente, solo el enlace',
+    "je ne veux pas parler à un conseiller",
+    'ich möchte nicht mit einem Mitarbeiter sprechen',
+  ])('does not fire on %s', (text) => {
+    expect(flags(text)).not.toContain('human_requested');
+  });
+});
+
+describe('flags', () => {
+  it.each([
+    ['complaint', ['I want to file a complaint', 'Quiero poner una reclamación', 'Je veux faire une réclamation', 'Ich möchte mich beschweren', 'Quero fazer uma reclamação']],
+    ['legal_threat', ['My lawyer will contact you', 'Hablaré con mi abogado', 'Mon avocat va vous contacter', 'Ich schalte meinen Anwalt ein', 'Vou falar com meu advogado']],
+    ['churn_risk', ['I will cancel my subscription', 'Voy a cancelar mi suscripción', 'Je vais résilier', 'Ich werde kündigen', 'Vou cancelar minha assinatura']],
+    ['billing_dispute', ['I was charged twice', 'Me cobraron dos veces', "J'ai été débité deux fois", 'Doppelt abgebucht', 'Fui cobrado duas vezes']],
+    ['fraud_or_security', ['My account was hacked', 'Me hackearon la cuenta', 'Mon compte a été piraté', 'Mein Konto wurde gehackt', 'Minha conta foi hackeada']],
+    ['safety', ['I want to kill myself', 'Quiero quitarme la vida', 'Je veux me suicider', 'Ich will nicht mehr leben', 'Quero me matar']],
+    ['bereavement_or_health', ['My mother passed away', 'Mi padre falleció', 'Mon père est décédé', 'Mein Vater ist verstorben', 'Meu pai faleceu']],
+    ['privacy_request', ['Delete my data under GDPR', 'Borrar mis datos personales', 'Supprimer mes données', 'Meine Daten löschen', 'Apagar os meus dados']],
+  ])('%s in five languages', (flag, texts) => {
+    for (const text of texts as string[]) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
+  });
+  it('does not read a dead phone battery as bereavement', () => {
+    expect(flags('My phone died while I was paying')).not.toContain('bereavement_or_health');
+  });
+  it('keeps safety whatever negation surrounds it', () => {
+    expect(flags("I don't want to live anymore")).toContain('safety');
+  });
+  it('keeps sensitive flags raised by earlier messages of the thread', () => {
+    const s = scoreTicket({ body: 'ok thanks', history: [{ author: 'customer', body: 'Someone hacked my account' }, { author: 'ai', body: '...' }] });
+    expect(s.flags).toContain('fraud_or_security');
+  });
+  it('reports the lexicon entry as evidence, never the customer text', () => {
+    const s = score('Please, my account was hacked yesterday');
+    expect(s.evidence).toEqual([{ flag: 'fraud_or_security', match: expect.stringMatching(/^fraud_or_security\/en\/\d+$/) }]);
+  });
+});
+
+describe('dissatisfied', () => {
+  const answered = [{ author: 'customer' as const, body: 'My app crashes' }, { author: 'ai' as const, body: 'Try reinstalling it.' }];
+  it.each(["that didn't help", 'useless', 'still not working', 'no sirve', "ça ne m'aide pas", 'hilft nicht', 'não ajudou'])('is raised by %s after an answer', (body) => {
+    expect(scoreTicket({ body, history: answered }).dissatisfied).toBe(true);
+  });
+  it('needs an earlier answer to be dissatisfied with', () => {
+    expect(scoreTicket({ body: 'still not working' }).dissatisfied).toBe(false);
+    expect(scoreTicket({ body: 'great, that fixed it, thanks', history: answered }).dissatisfied).toBe(false);
+  });
+});
+
+describe('topics and complexity', () => {
+  it('finds topics', () => {
+    expect(score('Where is my parcel? The tracking has not moved').topics).toContain('shipping');
+    expect(score('Hello there').topics).toEqual(['general']);
+  });
+  it('is low for a one-line question and high for a many-question technical message', () => {
+    expect(score('Where is my order?').complexity).toBeLessThan(0.2);
+    const long = [
+      'Order #88123 arrived damaged and order #88301 was charged twice.',
+      'The app crashes with error E-4012 on version 3.2.1 and HTTP 503 when I open invoices.',
+      'Can you refund the duplicate? Can you replace the damaged item? Is there a fix for the crash? Why does my account show the old address?',
+      'x'.repeat(1200),
+    ].join('\n');
+    const s = score(long);
+    expect(s.complexity).toBeGreaterThanOrEqual(0.7);
+    expect(s.complexityFeatures).toBeDefined();
+  });
+});
+
+describe('language', () => {
+  it.each([
+    ['Where is my order? It should have arrived last week.', 'en'],
+    ['Hola, ¿cuándo llegará mi pedido? Lo compré hace una semana.', 'es'],
+    ["Bonjour, je n'ai toujours pas reçu ma commande de la semaine dernière.", 'fr'],
+    ['Hallo, meine Bestellung ist immer noch nicht angekommen.', 'de'],
+    ['Olá, a minha encomenda ainda não chegou, podem verificar?', 'pt'],
+    ['Buongiorno, il mio ordine non è ancora arrivato, potete aiutarmi?', 'it'],
+    ['Hallo, mijn bestelling is nog steeds niet geleverd.', 'nl'],
+    ['注文した商品がまだ届いていません。', 'ja'],
+  ])('detects %s as %s', (text, language) => {
+    expect(score(text).language).toBe(language);
+  });
+  it("says 'und' for short text", () => {
+    expect(score('hello').language).toBe('und');
+    expect(score('agent please').language).toBe('und');
+  });
+  it('sends unsupported languages to a person', () => {
+    expect(route('Buongiorno, il mio ordine non è ancora arrivato, potete aiutarmi?')).toBe('human');
+  });
+});
+
+describe('contract of the score', () => {
+  const samples = ['', 'hi', 'THIS IS UNACCEPTABLE!!!!!!!!!! '.repeat(50), '🙂'.repeat(300), 'a?'.repeat(500)];
+  it.each(samples)('stays within bounds for %#', (body) => {
+    const s = score(body);
+    expect(s.sentiment).toBeGreaterThanOrEqual(-1);
+    expect(s.sentiment).toBeLessThanOrEqual(1);
+    expect(s.complexity).toBeGreaterThanOrEqual(0);
+    expect(s.complexity).toBeLessThanOrEqual(1);
+  });
+  it('is deterministic', () => {
+    const input = { subject: 'Refund', body: 'I was charged twice!!! My lawyer will hear about this 😡' };
+    expect(scoreTicket(input)).toEqual(scoreTicket(input));
+  });
+  it('carries its version', () => {
+    expect(SCORER_VERSION).toMatch(/^scorer-\d{4}\.\d+\.\d+$/);
+    expect(score('hi').scorerVersion).toBe(SCORER_VERSION);
+  });
+});

@@ -1,0 +1,140 @@
+import Sentiment from 'sentiment';
+import afinnEn from 'sentiment/languages/en/labels.json';
+import enRules from './lexicons/sentiment/en.json';
+import esRules from './lexicons/sentiment/es.json';
+import frRules from './lexicons/sentiment/fr.json';
+import deRules from './lexicons/sentiment/de.json';
+import ptRules from './lexicons/sentiment/pt.json';
+import emoji from './lexicons/sentiment/emoji.json';
+
+interface SentimentRules {
+  labels: Record<string, number>;
+  negators: string[];
+  boosters: string[];
+  dampeners: string[];
+  contrasts: string[];
+}
+
+/** VADER's constants: how far a negator flips, a booster lifts, caps and "!" push a score. */
+const NEGATION_SCALAR = -0.74;
+const BOOST_NEAR = 1.3;
+const BOOST_FAR = 1.15;
+const DAMPEN = 0.6;
+const CAPS_INCREMENT = 0.733;
+const EXCLAMATION_INCREMENT = 0.292;
+const MAX_EXCLAMATIONS = 4;
+/** Words before "but" count half, words after it one and a half (VADER's contrast rule). */
+const BEFORE_CONTRAST = 0.5;
+const AFTER_CONTRAST = 1.5;
+/** VADER's alpha: x / sqrt(x² + 15) maps an unbounded sum into (-1, 1). */
+const NORMALISATION_ALPHA = 15;
+const NEGATION_SCOPE = 3;
+const WORD = /^[a-z]/;
+
+/**
+ * The library's per-token hook sees the token array and a cursor; negation, boosters and contrast
+ * depend only on that context, so they live here. The contrast position is cached per token array
+ * because the library calls the hook once per scored token of the same array.
+ */
+function makeStrategy(rules: SentimentRules) {
+  const negators = new Set(rules.negators);
+  const boosters = new Set(rules.boosters);
+  const dampeners = new Set(rules.dampeners);
+  const contrasts = new Set(rules.contrasts);
+  let cachedTokens: string[] | null = null;
+  let contrastAt = -1;
+  return {
+    apply(tokens: string[], cursor: number, tokenScore: number): number {
+      if (tokens !== cachedTokens) {
+        cachedTokens = tokens;
+        contrastAt = -1;
+        for (let i = tokens.length - 1; i >= 0; i--) {
+          if (contrasts.has(tokens[i])) {
+            contrastAt = i;
+            break;
+          }
+        }
+      }
+      let score = tokenScore;
+      if (contrastAt >= 0) score *= cursor < contrastAt ? BEFORE_CONTRAST : cursor > contrastAt ? AFTER_CONTRAST : 1;
+      // An emoji carries its own feeling; "not happy 😡" is not a happy emoji.
+      if (!WORD.test(tokens[cursor])) return score;
+      const before1 = tokens[cursor - 1];
+      const before2 = tokens[cursor - 2];
+      if (before1 !== undefined && boosters.has(before1)) score *= BOOST_NEAR;
+      else if (before2 !== undefined && boosters.has(before2)) score *= BOOST_FAR;
+      if (before1 !== undefined && dampeners.has(before1)) score *= DAMPEN;
+      for (let i = cursor - 1; i >= 0 && i >= cursor - NEGATION_SCOPE; i--) {
+        if (contrasts.has(tokens[i])) break;
+        if (negators.has(tokens[i])) {
+          score *= NEGATION_SCALAR;
+          break;
+        }
+      }
+      return score;
+    },
+  };
+}
+
+const analyser = new Sentiment();
+const REGISTERED: Record<string, string> = {};
+const emojiLabels = emoji.labels as Record<string, number>;
+for (const [code, rules, base] of [
+  ['en', enRules, afinnEn],
+  ['es', esRules, {}],
+  ['fr', frRules, {}],
+  ['de', deRules, {}],
+  ['pt', ptRules, {}],
+] as [string, SentimentRules, Record<string, number>][]) {
+  // Registered under a private key so the library's own 'en' stays untouched for any other user.
+  const key = `handoff-${code}`;
+  const labels = { ...base, ...rules.labels };
+  analyser.registerLanguage(key, { labels, scoringStrategy: makeStrategy(rules) });
+  // Registering merges the library's emoji ranking over our labels; our emoji weights must win.
+  Object.assign(labels, emojiLabels);
+  REGISTERED[code] = key;
+}
+
+const EMOJI = /\p{Extended_Pictographic}/gu;
+const EMOJI_MODIFIERS = /[\uFE0F\u{1F3FB}-\u{1F3FF}]/gu;
+const EXTRA_PUNCTUATION = /[¡¿«»“”„…]/g;
+/** French elision ("n'est", "j'adore") hides the word from the lexicon and the negator from the rules. */
+const ELISION = /\b(qu|[cdjlmnst])'(?=[a-z])/g;
+const CAPS_WORD = /\b[A-ZÀ-ÖØ-Þ]{3,}\b/g;
+const COMBINING_MARKS = /[\u0300-\u036f]/g;
+
+function fold(word: string): string {
+  return word.normalize('NFD').replace(COMBINING_MARKS, '').toLowerCase();
+}
+
+/**
+ * Sentiment in [-1, 1] (negative = unhappy): AFINN-165 through the `sentiment` library, with
+ * per-language lexicons for es/fr/de/pt, VADER-style negation, boosters, "but" clauses, ALL-CAPS
+ * and "!" emphasis, then VADER's normalisation. Unknown languages are scored with the English lexicon.
+ */
+export function scoreSentiment(text: string, language: string): number {
+  const key = REGISTERED[language] ?? REGISTERED.en;
+  const prepared = fold(text)
+    .replace(EMOJI_MODIFIERS, '')
+    .replace(EMOJI, ' $& ')
+    .replace(EXTRA_PUNCTUATION, ' ')
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(ELISION, '$1e ');
+  const result = analyser.analyze(prepared, { language: key });
+  let raw = result.score;
+
+  const shouted = new Set((text.match(CAPS_WORD) ?? []).map(fold));
+  if (shouted.size > 0) {
+    for (const entry of result.calculation) {
+      for (const word in entry) {
+        if (shouted.has(word)) raw += Math.sign(entry[word]) * CAPS_INCREMENT;
+      }
+    }
+  }
+  if (raw !== 0) {
+    let exclamations = 0;
+    for (let i = text.indexOf('!'); i !== -1 && exclamations < MAX_EXCLAMATIONS; i = text.indexOf('!', i + 1)) exclamations++;
+    raw += Math.sign(raw) * exclamations * EXCLAMATION_INCREMENT;
+  }
+  return raw / Math.sqrt(raw * raw + NORMALISATION_ALPHA);
+}
