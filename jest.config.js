@@ -1,6 +1,7 @@
 /** Two projects: fast pure unit tests next to the code, and integration tests against real services. */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }];
 module.exports = {
+  testTimeout: 30000,
   projects: [
     {
       displayName: 'unit',
@@ -14,7 +15,6 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest },
       testEnvironment: 'node',
       globalSetup: '<rootDir>/test/global-setup.ts',
-      testTimeout: 30000,
     },
   ],
 };

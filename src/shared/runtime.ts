@@ -29,7 +29,8 @@ export function createDeps(config: Config, logger: Logger): Deps & { close(): Pr
     logger,
     policy,
     async close() {
-      await queues.close().catch(() => undefined);
+      // Queue.close() waits for a connection that may never come back; only close it when up.
+      if (redis.status === 'ready') await queues.close().catch(() => undefined);
       redis.disconnect();
       await db.$disconnect();
     },

@@ -49,7 +49,8 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      await deps.queues.aiAnswer.obliterate({ force: true }).catch(() => undefined);
+      // With Redis unreachable BullMQ calls would wait for it forever.
+      if (deps.redis.status === 'ready') await deps.queues.aiAnswer.obliterate({ force: true }).catch(() => undefined);
       await deps.close();
     },
   };
