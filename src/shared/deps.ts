@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { Pool } from 'pg';
 import type { Config } from './config';
 import type { Db } from './db/prisma';
 import type { Logger } from './logger';
@@ -10,6 +11,8 @@ import type { RoutingPolicy } from '../modules/routing';
 export interface Deps {
   config: Config;
   db: Db;
+  /** Plain pg pool for hot paths (intake) where one hand-written statement beats the ORM's round trips. */
+  pool: Pool;
   redis: Redis;
   queues: Queues;
   cipher: PiiCipher;

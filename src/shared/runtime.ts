@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { Config } from './config';
 import { createPrisma } from './db/prisma';
 import type { Deps } from './deps';
@@ -9,6 +10,8 @@ import { buildPolicy } from '../modules/routing';
 /** Builds the shared dependencies of one process. `close()` releases every connection. */
 export function createDeps(config: Config, logger: Logger): Deps & { close(): Promise<void> } {
   const db = createPrisma(config.databaseUrl);
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10, connectionTimeoutMillis: 5_000 });
+  pool.on('error', (err) => logger.warn({ err: { message: err.message } }, 'idle postgres connection failed'));
   const redis = createApiRedis(config.redisUrl);
   // ioredis reconnects by itself; without a listener its errors would be unhandled.
   redis.on('error', (err) => logger.debug({ err: { message: err.message } }, 'redis connection error'));
@@ -23,6 +26,7 @@ export function createDeps(config: Config, logger: Logger): Deps & { close(): Pr
   return {
     config,
     db,
+    pool,
     redis,
     queues,
     cipher,
@@ -33,6 +37,7 @@ export function createDeps(config: Config, logger: Logger): Deps & { close(): Pr
       if (redis.status === 'ready') await queues.close().catch(() => undefined);
       redis.disconnect();
       await db.$disconnect();
+      await pool.end();
     },
   };
 }

@@ -5,8 +5,14 @@ type FullTicket = Ticket & { messages: Message[]; decisions: Decision[]; events:
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
+/** The fields the intake answer is made of: a stored ticket, or the one intake just wrote. */
+export type TicketSummarySource = Pick<
+  Ticket,
+  'id' | 'source' | 'externalId' | 'status' | 'route' | 'priority' | 'sentiment' | 'complexity' | 'flags' | 'language' | 'skills' | 'firstResponseDueAt' | 'resolutionDueAt' | 'createdAt'
+> & { reasons: unknown };
+
 /** The intake answer: what the helpdesk needs to know about the routing decision. */
-export function ticketSummary(t: Ticket) {
+export function ticketSummary(t: TicketSummarySource) {
   return {
     id: t.id,
     source: t.source,

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { PiiCipher } from '../privacy/pii-cipher';
+import type { RouteDecision } from '../routing';
+import type { TicketScore } from '../scoring';
+import type { DueTimes } from '../sla';
+import type { NewTicket } from './intake.schema';
+
+// Intake is the hottest path: these two statements replace about ten ORM round trips, and each is
+// atomic on its own, so no transaction has to stay open across the network.
+
+/** Upserts the customer (safe under concurrent deliveries) and counts their tickets since `since`. */
+export async function upsertCustomer(pool: Pool, cipher: PiiCipher, input: NewTicket, since: Date): Promise<{ customerId: string; recentTicketCount: number }> {
+  const c = input.customer;
+  const enc = (v?: string) => (v ? cipher.encrypt(v) : null);
+  const { rows } = await pool.query<{ id: string; recent: number }>(
+    `WITH c AS (
+       INSERT INTO customers (id, source, external_id, name_enc, email_enc, phone_enc, locale, tier, ai_opt_out)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::"Tier", $9)
+       ON CONFLICT (source, external_id) DO UPDATE SET
+         name_enc = COALESCE(EXCLUDED.name_enc, customers.name_enc),
+         email_enc = COALESCE(EXCLUDED.email_enc, customers.email_enc),
+         phone_enc = COALESCE(EXCLUDED.phone_enc, customers.phone_enc),
+         locale = COALESCE(EXCLUDED.locale, customers.locale),
+         tier = EXCLUDED.tier,
+         ai_opt_out = EXCLUDED.ai_opt_out,
+         erased_at = NULL,
+         updated_at = now()
+       RETURNING id)
+     SELECT c.id, (SELECT count(*) FROM tickets t WHERE t.customer_id = c.id AND t.created_at >= $10)::int AS recent FROM c`,
+    [randomUUID(), input.source, c.externalId, enc(c.name), enc(c.email), enc(c.phone), c.locale ?? null, c.tier, c.aiOptOut, since],
+  );
+  return { customerId: rows[0].id, recentTicketCount: rows[0].recent };
+}
+
+export interface NewTicketRow {
+  id: string;
+  customerId: string;
+  input: NewTicket;
+  score: TicketScore;
+  decision: RouteDecision;
+  skills: string[];
+  due: DueTimes;
+  scorerVersion: string;
+  now: Date;
+}
+
+/**
+ * Inserts the ticket with its first message, decision and event in one statement. Returns false
+ * when a ticket with the same (source, externalId) already exists: nothing was written.
+ */
+export async function insertTicket(pool: Pool, cipher: PiiCipher, row: NewTicketRow): Promise<boolean> {
+  const { input, score, decision, now } = row;
+  const status = decision.route === 'ai' ? 'ai_queued' : 'human_queued';
+  const reasons = JSON.stringify(decision.reasons);
+  const { rowCount } = await pool.query(
+    `WITH t AS (
+       INSERT INTO tickets (id, source, external_id, customer_id, channel, subject_enc, callback_url, metadata, status, route,
+                            priority, sentiment, complexity, flags, reasons, language, skills, customer_locale, customer_tier,
+                            queued_at, human_requested_at, first_response_due_at, resolution_due_at, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5::"Channel", $6, $7, $8::jsonb, $9::"TicketStatus", $10::"Route",
+               $11::"Priority", $12, $13, $14::text[], $15::jsonb, $16, $17::text[], $18, $19::"Tier",
+               $20, $21, $22, $23, $20, $20)
+       ON CONFLICT (source, external_id) DO NOTHING
+       RETURNING id),
+     m AS (
+       INSERT INTO messages (id, ticket_id, author, body_enc, created_at)
+       SELECT $24::uuid, id, 'customer'::"MessageAuthor", $25, $20 FROM t),
+     d AS (
+       INSERT INTO decisions (id, ticket_id, trigger, route, priority, sentiment, complexity, flags, reasons, language,
+                              scorer_version, policy_version, created_at)
+       SELECT $26::uuid, id, 'intake', $10::"Route", $11::"Priority", $12, $13, $14::text[], $15::jsonb, $16, $27, $28, $20 FROM t),
+     e AS (
+       INSERT INTO ticket_events (id, ticket_id, type, data, created_at)
+       SELECT $29::uuid, id, $9, '{"trigger":"intake"}'::jsonb, $20 FROM t)
+     SELECT id FROM t`,
+    [
+      row.id, input.source, input.externalId, row.customerId, input.channel,
+      input.subject ? cipher.encrypt(input.subject) : null, input.callbackUrl ?? null, JSON.stringify(input.metadata), status, decision.route,
+      decision.priority, score.sentiment, score.complexity, score.flags, reasons, score.language, row.skills,
+      input.customer.locale?.toLowerCase() ?? null, input.customer.tier,
+      now, score.flags.includes('human_requested') ? now : null, row.due.firstResponseDueAt, row.due.resolutionDueAt,
+      randomUUID(), cipher.encrypt(input.body),
+      randomUUID(), row.scorerVersion, decision.policyVersion,
+      randomUUID(),
+    ],
+  );
+  return rowCount === 1;
+}
