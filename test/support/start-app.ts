@@ -22,7 +22,7 @@ export interface TestApp {
  * The real app on a real port against the test database and a per-file BullMQ prefix, so test
  * files never see each other's jobs.
  */
-export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startApp(env: Record<string, string> = {}, opts: { seed?: boolean } = {}): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -36,7 +36,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     ...env,
   });
   const deps = createDeps(config, createLogger(config.logLevel));
-  await seedDatabase(deps.db, deps.logger);
+  if (opts.seed !== false) await seedDatabase(deps.db, deps.logger);
   const app = buildApp(deps);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -73,13 +73,29 @@ function newTicketView(row: NewTicketRow): TicketSummarySource {
   };
 }
 
+const ENQUEUE_TIMEOUT_MS = 1_500;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
 /**
  * Nudges the AI worker. Postgres already holds the ticket as ai_queued, so if Redis is down the
  * sweeper enqueues it later; intake still succeeds.
  */
 export async function enqueueAiAnswer(deps: Pick<Deps, 'queues' | 'logger'>, ticket: Pick<Ticket, 'id' | 'aiTurns'>): Promise<boolean> {
   try {
-    await deps.queues.aiAnswer.add('answer', { ticketId: ticket.id }, { ...AI_ANSWER_JOB_OPTIONS, jobId: aiJobId(ticket.id, ticket.aiTurns) });
+    // BullMQ waits for a connection that may not come back; intake must not hang on it.
+    await withTimeout(
+      deps.queues.aiAnswer.add('answer', { ticketId: ticket.id }, { ...AI_ANSWER_JOB_OPTIONS, jobId: aiJobId(ticket.id, ticket.aiTurns) }),
+      ENQUEUE_TIMEOUT_MS,
+    );
     return true;
   } catch (err) {
     deps.logger.warn({ ticketId: ticket.id, err: { message: (err as Error).message } }, 'enqueue failed; sweeper will retry');
