@@ -103,9 +103,13 @@ export async function receiveTicket(deps: Deps, input: NewTicket): Promise<Recei
  * Nudges the AI worker. Postgres already holds the ticket as ai_queued, so if Redis is down the
  * sweeper enqueues it later; intake still succeeds.
  */
-export async function enqueueAiAnswer(deps: Pick<Deps, 'queues' | 'logger'>, ticket: Pick<Ticket, 'id' | 'aiTurns'>): Promise<boolean> {
+export async function enqueueAiAnswer(deps: Pick<Deps, 'queues' | 'logger' | 'config'>, ticket: Pick<Ticket, 'id' | 'aiTurns'>): Promise<boolean> {
   try {
-    await deps.queues.aiAnswer.add('answer', { ticketId: ticket.id }, { ...AI_ANSWER_JOB_OPTIONS, jobId: aiJobId(ticket.id, ticket.aiTurns) });
+    await deps.queues.aiAnswer.add(
+      'answer',
+      { ticketId: ticket.id },
+      { ...AI_ANSWER_JOB_OPTIONS, backoff: { type: 'exponential', delay: deps.config.ai.retryDelayMs }, jobId: aiJobId(ticket.id, ticket.aiTurns) },
+    );
     return true;
   } catch (err) {
     deps.logger.warn({ ticketId: ticket.id, err: { message: (err as Error).message } }, 'enqueue failed; sweeper will retry');
