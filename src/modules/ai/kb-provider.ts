@@ -20,9 +20,11 @@ export function kbConfidence(hit: Pick<KbHit, 'rank' | 'coverage'>): number {
 /** Removes filler words so coverage measures the substance of the question. */
 export function focusQuestion(text: string, language: string): string {
   const filler = new Set(FILLER[language] ?? []);
+  // Placeholders such as [EMAIL] say nothing about the topic and would match "email" articles.
   return text
+    .replace(/\[[A-Z_]+\]/g, ' ')
     .split(/[^\p{L}\p{N}'-]+/u)
-    .filter((w) => w && !filler.has(w.toLowerCase()) && !/^\[[A-Z_]+\]$/.test(w))
+    .filter((w) => w && !filler.has(w.toLowerCase()))
     .join(' ');
 }
 
