@@ -29,6 +29,17 @@ const Env = z.object({
   OPENAI_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
   // Below this the AI's answer is kept as a draft for an agent instead of being sent.
   AI_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.55),
+  // Share of confident AI answers a person reviews at random (quality sampling).
+  AI_REVIEW_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.05),
+  // Answers this close above AI_MIN_CONFIDENCE are always reviewed: that is where the threshold errs.
+  AI_REVIEW_NEAR_MARGIN: z.coerce.number().min(0).max(1).default(0.1),
+  // First retry delay of a failed provider call; doubles per attempt.
+  AI_RETRY_DELAY_MS: z.coerce.number().int().positive().default(2_000),
+  // Helpdesks go down for minutes; attempts with doubling delays cover roughly an hour by default.
+  DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  DELIVERY_RETRY_DELAY_MS: z.coerce.number().int().positive().default(15_000),
+  // A callback that does not answer in time counts as a failed attempt.
+  DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   // Languages the AI answers in; others go to people.
   AI_LANGUAGES: csv('en,es,fr,de,pt'),
   // Hosts or CIDR ranges callbacks may target although private or loopback (SSRF guard).
@@ -68,6 +79,9 @@ function buildConfig(env: z.infer<typeof Env>, secrets: { adminApiKey: string; p
       provider: env.AI_PROVIDER,
       minConfidence: env.AI_MIN_CONFIDENCE,
       languages: env.AI_LANGUAGES,
+      reviewSampleRate: env.AI_REVIEW_SAMPLE_RATE,
+      reviewNearMargin: env.AI_REVIEW_NEAR_MARGIN,
+      retryDelayMs: env.AI_RETRY_DELAY_MS,
       openai: Object.freeze({
         baseUrl: env.OPENAI_BASE_URL,
         apiKey: env.OPENAI_API_KEY,
@@ -80,6 +94,11 @@ function buildConfig(env: z.infer<typeof Env>, secrets: { adminApiKey: string; p
       highComplexity: env.ROUTING_HIGH_COMPLEXITY,
     }),
     callbackAllowedHosts: env.CALLBACK_ALLOWED_HOSTS,
+    delivery: Object.freeze({
+      attempts: env.DELIVERY_ATTEMPTS,
+      retryDelayMs: env.DELIVERY_RETRY_DELAY_MS,
+      timeoutMs: env.DELIVERY_TIMEOUT_MS,
+    }),
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     workerConcurrency: env.WORKER_CONCURRENCY,

@@ -50,7 +50,7 @@ export async function startApp(env: Record<string, string> = {}, opts: { seed?: 
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       // With Redis unreachable BullMQ calls would wait for it forever.
-      if (deps.redis.status === 'ready') await deps.queues.aiAnswer.obliterate({ force: true }).catch(() => undefined);
+      if (deps.redis.status === 'ready') await Promise.all([deps.queues.aiAnswer, deps.queues.delivery].map((q) => q.obliterate({ force: true }).catch(() => undefined)));
       await deps.close();
     },
   };

@@ -5,6 +5,7 @@ import { scoreTicket, SCORER_VERSION, type TicketScore } from '../scoring';
 import { decideRoute, requiredSkills, type Reason, type RouteDecision } from '../routing';
 import { computeDueTimes, loadSlaPolicies } from '../sla';
 import { enqueueAiAnswer } from './receive-ticket';
+import { sendEscalationNotice } from '../ai/escalate';
 
 /** After this many AI answers the next follow-up goes to a person: the AI is clearly not solving it. */
 export const MAX_AI_TURNS = 2;
@@ -93,6 +94,8 @@ export async function receiveFollowUp(deps: Deps, ticketId: string, body: string
     });
     if (!applied) continue;
     if (plan?.status === 'ai_queued') await enqueueAiAnswer(deps, ticket);
+    // Nobody waits in silence: the customer hears that a person has the ticket and by when.
+    if (plan?.status === 'human_queued') await sendEscalationNotice(deps, ticketId);
     return;
   }
   throw new AppError('CONFLICT', 'The ticket changed while the follow-up was being stored; retry the delivery.', { retryAfterSeconds: 1 });

@@ -89,11 +89,15 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
  * Nudges the AI worker. Postgres already holds the ticket as ai_queued, so if Redis is down the
  * sweeper enqueues it later; intake still succeeds.
  */
-export async function enqueueAiAnswer(deps: Pick<Deps, 'queues' | 'logger'>, ticket: Pick<Ticket, 'id' | 'aiTurns'>): Promise<boolean> {
+export async function enqueueAiAnswer(deps: Pick<Deps, 'queues' | 'logger' | 'config'>, ticket: Pick<Ticket, 'id' | 'aiTurns'>): Promise<boolean> {
   try {
     // BullMQ waits for a connection that may not come back; intake must not hang on it.
     await withTimeout(
-      deps.queues.aiAnswer.add('answer', { ticketId: ticket.id }, { ...AI_ANSWER_JOB_OPTIONS, jobId: aiJobId(ticket.id, ticket.aiTurns) }),
+      deps.queues.aiAnswer.add(
+        'answer',
+        { ticketId: ticket.id },
+        { ...AI_ANSWER_JOB_OPTIONS, backoff: { type: 'exponential', delay: deps.config.ai.retryDelayMs }, jobId: aiJobId(ticket.id, ticket.aiTurns) },
+      ),
       ENQUEUE_TIMEOUT_MS,
     );
     return true;

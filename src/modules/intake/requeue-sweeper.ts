@@ -10,7 +10,7 @@ const BATCH = 500;
  * Redis outage or a crash between commit and enqueue delays tickets but loses none. Job ids are
  * deterministic, so a ticket whose job still exists is not queued twice.
  */
-export async function sweepAiQueue(deps: Pick<Deps, 'db' | 'queues' | 'logger'>, now = new Date()): Promise<number> {
+export async function sweepAiQueue(deps: Pick<Deps, 'db' | 'queues' | 'logger' | 'config'>, now = new Date()): Promise<number> {
   const stale = await deps.db.ticket.findMany({
     where: { status: 'ai_queued', updatedAt: { lt: new Date(now.getTime() - GRACE_MS) } },
     select: { id: true, aiTurns: true },
@@ -24,7 +24,7 @@ export async function sweepAiQueue(deps: Pick<Deps, 'db' | 'queues' | 'logger'>,
 }
 
 /** Runs the sweep every interval; returns a stop function. */
-export function startAiQueueSweeper(deps: Pick<Deps, 'db' | 'queues' | 'logger'>, intervalMs: number): () => void {
+export function startAiQueueSweeper(deps: Pick<Deps, 'db' | 'queues' | 'logger' | 'config'>, intervalMs: number): () => void {
   let running = false;
   const timer = setInterval(async () => {
     if (running) return;

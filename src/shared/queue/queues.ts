@@ -33,8 +33,14 @@ export function createWorkerRedis(url: string): Redis {
   return new IORedis(url, { maxRetriesPerRequest: null });
 }
 
+/** A delivery job names its `deliveries` row; the payload stays encrypted in Postgres. */
+export interface DeliveryJob {
+  deliveryId: string;
+}
+
 export interface Queues {
   aiAnswer: Queue<AiAnswerJob>;
+  delivery: Queue<DeliveryJob>;
   close(): Promise<void>;
 }
 
@@ -42,10 +48,13 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
   const aiAnswer = new Queue<AiAnswerJob>(QUEUE_NAMES.aiAnswer, { connection, prefix });
   // The API must not crash on a Redis outage; errors surface per call instead.
   aiAnswer.on('error', () => undefined);
+  const delivery = new Queue<DeliveryJob>(QUEUE_NAMES.delivery, { connection, prefix });
+  delivery.on('error', () => undefined);
   return {
     aiAnswer,
+    delivery,
     async close() {
-      await aiAnswer.close();
+      await Promise.all([aiAnswer.close(), delivery.close()]);
     },
   };
 }

@@ -1,0 +1,11 @@
+export { aiDisclosure, escalationNotice, disclosureLanguage, TALK_TO_A_PERSON } from './disclosure';
+export { startAiWorker, createProvider } from './ai.worker';
+export { processAnswerTicket, type AnswerOutcome } from './answer-ticket.processor';
+export { escalateToHuman, sendEscalationNotice } from './escalate';
+export { createKbProvider, kbConfidence } from './kb-provider';
+export { createOpenAiProvider } from './openai-provider';
+export { ProviderError, type AiProvider, type AiAnswer, type AnswerContext } from './provider';
+export { summariseReviews, pickForReview, type ReviewSummary } from './reviews';
+export { reviewsRouter } from './reviews.routes';
+export { kbRouter } from './kb.routes';
+export { seedKb, searchKb } from './kb.repository';

@@ -1,0 +1,69 @@
+import { Prisma, type KbArticle } from '@prisma/client';
+import type { Db } from '../../shared/db/prisma';
+import seed from './kb-seed.json';
+
+export interface KbHit {
+  id: string;
+  slug: string;
+  language: string;
+  title: string;
+  body: string;
+  /** ts_rank_cd with length normalisation 32, in [0, 1). */
+  rank: number;
+  /** Share of the question's distinct lexemes (stopwords excluded) that the article contains. */
+  coverage: number;
+  /** How many distinct lexemes the question has after stemming and stopwords. */
+  questionTerms: number;
+}
+
+/**
+ * Ranked full-text search over the articles of one language. The question's lexemes are OR-ed
+ * (a customer's question never repeats an article's wording exactly), stemmed with the same
+ * configuration as the article column, and the GIN index on `search` answers the match.
+ */
+export async function searchKb(db: Db, language: string, question: string, limit = 8): Promise<KbHit[]> {
+  const rows = await db.$queryRaw<KbHit[]>(Prisma.sql`
+    WITH q AS (
+      SELECT kb_ts_config(${language}) AS cfg,
+             replace(plainto_tsquery(kb_ts_config(${language}), ${question})::text, '&', '|') AS expr,
+             tsvector_to_array(to_tsvector(kb_ts_config(${language}), ${question})) AS lexemes
+    )
+    SELECT a.id, a.slug, a.language, a.title, a.body,
+           ts_rank_cd(a.search, q.expr::tsquery, 32)::float8 AS rank,
+           (SELECT count(*) FROM unnest(q.lexemes) l WHERE l = ANY (tsvector_to_array(a.search)))::float8
+             / greatest(cardinality(q.lexemes), 1) AS coverage,
+           cardinality(q.lexemes)::int AS "questionTerms"
+    FROM kb_articles a, q
+    WHERE q.expr <> '' AND a.language = ${language} AND a.search @@ q.expr::tsquery
+    ORDER BY rank DESC, a.slug
+    LIMIT ${limit}`);
+  return rows;
+}
+
+export interface KbArticleInput {
+  slug: string;
+  language: string;
+  title: string;
+  body: string;
+  tags: string[];
+}
+
+/** Inserts the shipped help-centre articles that are missing; edited or added articles are left alone. */
+export async function seedKb(db: Db): Promise<number> {
+  const articles = seed as KbArticleInput[];
+  const result = await db.kbArticle.createMany({ data: articles, skipDuplicates: true });
+  return result.count;
+}
+
+export function listArticles(db: Db, where: { language?: string }, page: { limit: number; after?: { createdAt: Date; id: string } }): Promise<KbArticle[]> {
+  return db.kbArticle.findMany({
+    where: {
+      ...(where.language ? { language: where.language } : {}),
+      ...(page.after
+        ? { OR: [{ createdAt: { gt: page.after.createdAt } }, { createdAt: page.after.createdAt, id: { gt: page.after.id } }] }
+        : {}),
+    },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    take: page.limit + 1,
+  });
+}

@@ -1,0 +1,102 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Deps } from '../../shared/deps';
+import { createWorkerRedis, QUEUE_NAMES, type DeliveryJob } from '../../shared/queue/queues';
+import { callbackRefusal } from '../intake/callback-url';
+import { enqueueDelivery } from './deliver-message';
+import { signatureHeader } from './signer';
+
+const SWEEP_GRACE_MS = 60_000;
+
+/**
+ * One delivery attempt. The resolved address is checked again before every request, because a
+ * name that was public at intake may point into the private network now (DNS rebinding).
+ */
+export async function processDelivery(deps: Deps, job: Pick<Job<DeliveryJob>, 'data' | 'attemptsMade' | 'opts'>): Promise<void> {
+  const { db, cipher, config } = deps;
+  const delivery = await db.delivery.findUnique({ where: { id: job.data.deliveryId }, include: { ticket: { select: { source: true } } } });
+  if (!delivery || delivery.status !== 'pending' || !delivery.payloadEnc) return;
+  const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+
+  const refusal = await callbackRefusal(delivery.url, config.callbackAllowedHosts);
+  if (refusal) {
+    await db.delivery.update({ where: { id: delivery.id }, data: { status: 'failed', attempts: { increment: 1 }, lastError: `refused: ${refusal}` } });
+    throw new UnrecoverableError(`callback refused: ${refusal}`);
+  }
+
+  const body = cipher.decrypt(delivery.payloadEnc);
+  const source = await db.source.findUnique({ where: { name: delivery.ticket.source } });
+  const secret = source?.signingSecretsEnc[0] ? cipher.decrypt(source.signingSecretsEnc[0]) : undefined;
+  let status: number | undefined;
+  let error: string | undefined;
+  try {
+    const res = await fetch(delivery.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Handoff-Delivery/1',
+        'x-handoff-delivery': delivery.id,
+        ...(secret ? { 'x-handoff-signature': signatureHeader(secret, body) } : {}),
+      },
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(config.delivery.timeoutMs),
+    });
+    status = res.status;
+    await res.arrayBuffer().catch(() => undefined);
+    if (res.status < 200 || res.status >= 300) error = `callback answered ${res.status}`;
+  } catch (e) {
+    error = (e as Error).name === 'TimeoutError' ? 'callback timed out' : `request failed: ${(e as Error).message}`;
+  }
+
+  if (!error) {
+    await db.delivery.update({ where: { id: delivery.id }, data: { status: 'delivered', attempts: { increment: 1 }, lastStatus: status, lastError: null, deliveredAt: new Date() } });
+    return;
+  }
+  await db.delivery.update({
+    where: { id: delivery.id },
+    data: { attempts: { increment: 1 }, lastStatus: status ?? null, lastError: error, ...(lastAttempt ? { status: 'failed' } : {}) },
+  });
+  throw new Error(error);
+}
+
+/** Re-enqueues pending deliveries whose job was lost (Redis outage, crash after commit). */
+export async function sweepDeliveries(deps: Deps, now = new Date()): Promise<number> {
+  const stale = await deps.db.delivery.findMany({
+    where: { status: 'pending', updatedAt: { lt: new Date(now.getTime() - SWEEP_GRACE_MS) } },
+    select: { id: true },
+    take: 500,
+  });
+  let n = 0;
+  for (const d of stale) {
+    // A job still waiting in backoff keeps its id, so this only revives lost ones.
+    const job = await deps.queues.delivery.getJob(d.id);
+    if (!job && (await enqueueDelivery(deps, d.id))) n++;
+  }
+  return n;
+}
+
+/** The delivery worker plus its sweeper; `close()` lets active requests finish. */
+export function startDeliveryWorker(deps: Deps): { worker: Worker<DeliveryJob>; close(): Promise<void> } {
+  const connection = createWorkerRedis(deps.config.redisUrl);
+  const worker = new Worker<DeliveryJob>(QUEUE_NAMES.delivery, (job) => processDelivery(deps, job), {
+    connection,
+    prefix: deps.config.queuePrefix,
+    concurrency: deps.config.workerConcurrency * 2,
+  });
+  worker.on('error', (err) => deps.logger.debug({ err: { message: err.message } }, 'delivery worker connection error'));
+  worker.on('failed', (job, err) => {
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) deps.logger.warn({ deliveryId: job.data.deliveryId, err: { message: err.message } }, 'delivery failed for good');
+  });
+  const timer = setInterval(() => {
+    sweepDeliveries(deps).catch((err) => deps.logger.warn({ err: { message: (err as Error).message } }, 'delivery sweep failed'));
+  }, deps.config.sweepIntervalMs);
+  timer.unref();
+  return {
+    worker,
+    async close() {
+      clearInterval(timer);
+      await worker.close();
+      connection.disconnect();
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { apiClient, type ApiClient } from '../support/api-client';
+import { buildTicket, createKey } from '../support/factories';
+import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
+import { eventually, startLocalServer } from '../support/local-server';
+import { startAiWorker, processAnswerTicket, createKbProvider } from '../../src/modules/ai';
+import { startDeliveryWorker } from '../../src/modules/delivery';
+
+const SECRET = 'whsec_test_secret_for_ai_tests';
+
+describe('AI answers with the kb provider', () => {
+  let app: TestApp;
+  let admin: ApiClient;
+  let webhook: ApiClient;
+  let callback: Awaited<ReturnType<typeof startLocalServer>>;
+  let workers: { close(): Promise<void> }[];
+  const source = `shop-${randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    app = await startApp({ AI_REVIEW_SAMPLE_RATE: '0', DELIVERY_RETRY_DELAY_MS: '50' });
+    admin = apiClient(app.url, ADMIN_KEY);
+    webhook = apiClient(app.url, await createKey(admin, { role: 'webhook', source }));
+    await app.deps.db.source.create({ data: { name: source, signingSecretsEnc: [app.deps.cipher.encrypt(SECRET)] } });
+    callback = await startLocalServer();
+    workers = [startAiWorker(app.deps), startDeliveryWorker(app.deps)];
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.close()));
+    await callback.close();
+    await app.close();
+  });
+
+  const deliveriesFor = (ticketId: string) => callback.received.filter((r) => r.json?.ticketId === ticketId);
+  const read = async (id: string) => (await admin.get(`/v1/tickets/${id}`)).body;
+
+  test('when a routine ticket arrives, then the kb answers it with a disclosure and cited articles, delivered signed to the callback', async () => {
+    const posted = await webhook.post('/v1/tickets', buildTicket({
+      source,
+      subject: 'Forgot my password',
+      body: 'Hi, I forgot my password and cannot log in. How do I reset it? Thanks',
+      callbackUrl: `${callback.url}/hooks`,
+    }));
+    expect(posted.status).toBe(202);
+    expect(posted.body.status).toBe('ai_queued');
+
+    const [delivery] = await eventually(async () => (deliveriesFor(posted.body.id).length ? deliveriesFor(posted.body.id) : null));
+    expect(delivery.json).toMatchObject({
+      event: 'ticket.message',
+      ticketId: posted.body.id,
+      source,
+      externalId: posted.body.externalId,
+      message: { author: 'ai', body: expect.stringContaining('password'), disclosure: expect.stringContaining('AI') },
+    });
+    const [t, v1] = String(delivery.headers['x-handoff-signature']).split(',').map((p) => p.split('=')[1]);
+    expect(v1).toBe(createHmac('sha256', SECRET).update(`${t}.${delivery.raw}`).digest('hex'));
+    expect(Math.abs(Number(t) - Date.now() / 1000)).toBeLessThan(300);
+
+    const ticket = await read(posted.body.id);
+    expect(ticket.status).toBe('ai_answered');
+    expect(ticket.firstRespondedAt).not.toBeNull();
+    const ai = ticket.messages.find((m: any) => m.author === 'ai');
+    expect(ai.sources).toEqual(expect.arrayContaining([expect.objectContaining({ slug: 'reset-password' })]));
+    expect(ai.confidence).toBeGreaterThanOrEqual(app.config.ai.minConfidence);
+    const row = await app.deps.db.delivery.findFirstOrThrow({ where: { ticketId: posted.body.id } });
+    await eventually(async () => (await app.deps.db.delivery.findUniqueOrThrow({ where: { id: row.id } })).status === 'delivered');
+  });
+
+  test('when the job for an answered ticket is replayed, then nothing changes', async () => {
+    const posted = await webhook.post('/v1/tickets', buildTicket({ source, subject: 'Invoice', body: 'How can I download an invoice for my order?' }));
+    await eventually(async () => (await read(posted.body.id)).status === 'ai_answered');
+    const before = await read(posted.body.id);
+    const outcome = await processAnswerTicket(app.deps, createKbProvider(app.deps.db), { data: { ticketId: posted.body.id }, attemptsMade: 0, opts: { attempts: 4 } });
+    expect(outcome).toBe('skipped');
+    const after = await read(posted.body.id);
+    expect(after.messages).toHaveLength(before.messages.length);
+    expect(after.updatedAt).toBe(before.updatedAt);
+  });
+
+  test('when the question is off-topic, then a person gets it with the AI draft kept internal, and the customer is told when', async () => {
+    const posted = await webhook.post('/v1/tickets', buildTicket({
+      source,
+      subject: 'Question',
+      body: 'Can you recommend a good recipe for lasagne for tonight?',
+      callbackUrl: `${callback.url}/hooks`,
+    }));
+    expect(posted.body.route).toBe('ai');
+    const ticket = await eventually(async () => {
+      const t = await read(posted.body.id);
+      return t.status === 'human_queued' ? t : null;
+    });
+    expect(ticket.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'AI_LOW_CONFIDENCE' })]));
+    expect(ticket.decisions.at(-1)).toMatchObject({ trigger: 'ai', route: 'human', reasons: [expect.objectContaining({ code: 'AI_LOW_CONFIDENCE' })] });
+    const notice = await eventually(async () => deliveriesFor(posted.body.id)[0]);
+    expect(notice.json.message.author).toBe('system');
+    expect(notice.json.message.body).toMatch(/member of our team will reply by/);
+    expect(deliveriesFor(posted.body.id).every((d) => d.json.message.author !== 'ai')).toBe(true);
+    // The webhook sees no internal draft; agents and supervisors do.
+    const asWebhook = await webhook.get(`/v1/tickets/${posted.body.id}`);
+    expect(asWebhook.body.messages.some((m: any) => m.internal)).toBe(false);
+  });
+
+  test('when a Spanish customer asks, then the answer and its disclosure are in Spanish', async () => {
+    const posted = await webhook.post('/v1/tickets', buildTicket({
+      source,
+      subject: 'Mi paquete',
+      body: '¿Cómo puedo hacer el seguimiento de mi paquete? Gracias',
+      customer: { locale: 'es' },
+    }));
+    const ticket = await eventually(async () => {
+      const t = await read(posted.body.id);
+      return t.status === 'ai_answered' ? t : null;
+    });
+    const ai = ticket.messages.find((m: any) => m.author === 'ai');
+    expect(ai.disclosure).toMatch(/asistente de IA/);
+    expect(ai.sources[0]).toMatchObject({ slug: 'track-a-parcel', language: 'es' });
+  });
+
+  test('when the customer follows up with another question, then the AI answers again; when unhappy, a person gets the whole thread', async () => {
+    const posted = await webhook.post('/v1/tickets', buildTicket({ source, subject: 'VAT', body: 'Do your prices include VAT?', callbackUrl: `${callback.url}/hooks` }));
+    await eventually(async () => (await read(posted.body.id)).status === 'ai_answered');
+
+    const second = await webhook.post(`/v1/tickets/${posted.body.id}/messages`, { body: 'Thanks. And how do I download an invoice for my order?' });
+    expect(second.status).toBe(200);
+    const answeredTwice = await eventually(async () => {
+      const t = await read(posted.body.id);
+      return t.status === 'ai_answered' && t.messages.filter((m: any) => m.author === 'ai').length === 2 ? t : null;
+    });
+    expect(answeredTwice.messages.filter((m: any) => m.author === 'ai')[1].sources[0].slug).toMatch(/invoice/);
+
+    const unhappy = await webhook.post(`/v1/tickets/${posted.body.id}/messages`, { body: 'That didn\'t help at all, this is useless.' });
+    expect(unhappy.body.status).toBe('human_queued');
+    expect(unhappy.body.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'CUSTOMER_DISSATISFIED' })]));
+    expect(unhappy.body.messages.filter((m: any) => m.author === 'customer')).toHaveLength(3);
+    const notice = await eventually(async () => deliveriesFor(posted.body.id).find((d) => d.json.message.author === 'system'));
+    expect(notice.json.message.body).toMatch(/support team/);
+    const row = await app.deps.db.ticket.findUniqueOrThrow({ where: { id: posted.body.id } });
+    expect(row.escalatedAfterAi).toBe(true);
+  });
+});
