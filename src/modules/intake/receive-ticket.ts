@@ -8,7 +8,7 @@ import { computeDueTimes, loadSlaPolicies } from '../sla';
 import { findTicketBySourceId } from '../tickets/ticket.repository';
 import type { TicketSummarySource } from '../tickets/ticket-view';
 import type { NewTicket } from './intake.schema';
-import { insertTicket, upsertCustomer, type NewTicketRow } from './ticket-store';
+import { countRecentTickets, insertTicket, type NewTicketRow } from './ticket-store';
 
 export interface ReceiveResult {
   created: boolean;
@@ -27,11 +27,10 @@ export async function receiveTicket(deps: Deps, input: NewTicket): Promise<Recei
   const now = new Date();
   const since = new Date(now.getTime() - policy.repeatContactWindowHours * 3_600_000);
 
-  const { customerId, recentTicketCount } = await upsertCustomer(pool, cipher, input, since);
+  const recentTicketCount = await countRecentTickets(pool, input.source, input.customer.externalId, since);
   const decision = decideRoute(score, { aiOptOut: input.customer.aiOptOut, tier: input.customer.tier, recentTicketCount }, policy);
   const row = {
     id: randomUUID(),
-    customerId,
     input,
     score,
     decision,
