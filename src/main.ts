@@ -40,7 +40,19 @@ async function main(): Promise<void> {
   }
 
   registerShutdown(logger, config.shutdownTimeoutMs, [
-    { name: 'http', run: () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())) },
+    {
+      name: 'http',
+      run: () =>
+        new Promise<void>((resolve) => {
+          if (!server) return resolve();
+          // close() stops accepting and waits for in-flight requests; idle keep-alive sockets would
+          // hold it open forever, so they are closed now and as they become idle.
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          const idle = setInterval(() => server!.closeIdleConnections(), 100);
+          server.once('close', () => clearInterval(idle));
+        }),
+    },
     { name: 'workers', run: () => workers?.close() },
     { name: 'connections', run: () => deps.close() },
   ]);

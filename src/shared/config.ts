@@ -34,6 +34,9 @@ const Env = z.object({
   // Answers this close above AI_MIN_CONFIDENCE are always reviewed: that is where the threshold errs.
   AI_REVIEW_NEAR_MARGIN: z.coerce.number().min(0).max(1).default(0.1),
   // First retry delay of a failed provider call; doubles per attempt.
+  // How long a worker's hold on a job lasts without renewal: a killed worker's job returns to the
+  // queue after about this long (BullMQ stalled-job recovery).
+  JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
   AI_RETRY_DELAY_MS: z.coerce.number().int().positive().default(2_000),
   // Helpdesks go down for minutes; attempts with doubling delays cover roughly an hour by default.
   DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
@@ -102,6 +105,7 @@ function buildConfig(env: z.infer<typeof Env>, secrets: { adminApiKey: string; p
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     workerConcurrency: env.WORKER_CONCURRENCY,
+    jobLockMs: env.JOB_LOCK_MS,
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     dbAutoMigrate: env.DB_AUTO_MIGRATE,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

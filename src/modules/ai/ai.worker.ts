@@ -21,6 +21,8 @@ export function startAiWorker(deps: Deps, provider: AiProvider = createProvider(
     connection,
     prefix: deps.config.queuePrefix,
     concurrency: deps.config.workerConcurrency,
+    lockDuration: deps.config.jobLockMs,
+    stalledInterval: Math.max(1_000, Math.floor(deps.config.jobLockMs / 2)),
   });
   worker.on('error', (err) => deps.logger.debug({ err: { message: err.message } }, 'ai worker connection error'));
   return {

@@ -20,6 +20,7 @@ export function registerShutdown(logger: Logger, timeoutMs: number, steps: Step[
     for (const step of steps) {
       try {
         await step.run();
+        logger.info({ step: step.name }, 'shutdown step done');
       } catch (err) {
         logger.warn({ step: step.name, err: { message: (err as Error).message } }, 'shutdown step failed');
       }
