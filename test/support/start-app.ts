@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { buildApp } from '../../src/app';
 import { loadConfig, type Config } from '../../src/shared/config';
-import { createLogger } from '../../src/shared/logger';
+import { createLogger, type Logger } from '../../src/shared/logger';
 import { createDeps } from '../../src/shared/runtime';
 import type { Deps } from '../../src/shared/deps';
 import { seedDatabase } from '../../src/shared/db/seed';
@@ -20,9 +20,9 @@ export interface TestApp {
 
 /**
  * The real app on a real port against the test database and a per-file BullMQ prefix, so test
- * files never see each other's jobs.
+ * files never see each other's jobs. `options.logger` replaces the silent logger (log inspection).
  */
-export async function startApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startApp(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -35,7 +35,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
     CALLBACK_ALLOWED_HOSTS: '127.0.0.1,localhost',
     ...env,
   });
-  const deps = createDeps(config, createLogger(config.logLevel));
+  const deps = createDeps(config, options.logger ?? createLogger(config.logLevel));
   await seedDatabase(deps.db, deps.logger);
   const app = buildApp(deps);
   const server: Server = await new Promise((resolve) => {
