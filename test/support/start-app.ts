@@ -10,6 +10,8 @@ import { seedDatabase } from '../../src/shared/db/seed';
 
 export const ADMIN_KEY = 'hk_admin_test_key_0123456789abcdef';
 export const TEST_PII_KEY = Buffer.alloc(32, 7).toString('base64');
+/** A second key every test app can read but none writes with: the rotation test moves data to it and back while other files run. */
+export const TEST_PII_KEY_2 = Buffer.alloc(32, 9).toString('base64');
 
 export interface TestApp {
   url: string;
@@ -29,7 +31,7 @@ export async function startApp(env: Record<string, string> = {}, options: { logg
     DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/handoff_test',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     ADMIN_API_KEY: ADMIN_KEY,
-    PII_ENCRYPTION_KEY: TEST_PII_KEY,
+    PII_ENCRYPTION_KEY: `k1:${TEST_PII_KEY},k2:${TEST_PII_KEY_2}`,
     QUEUE_PREFIX: `test-${randomUUID()}`,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     CALLBACK_ALLOWED_HOSTS: '127.0.0.1,localhost',
