@@ -14,6 +14,14 @@ import { intakeRouter } from './modules/intake/intake.routes';
 import { ticketsRouter } from './modules/tickets/tickets.routes';
 import { kbRouter, reviewsRouter } from './modules/ai';
 import { deliveriesRouter } from './modules/delivery';
+import { sourcesRouter } from './modules/sources';
+import { customersRouter } from './modules/privacy/customers.routes';
+import { auditRouter } from './modules/audit';
+
+/** A helpdesk's customer id may be an email address: erasure URLs are logged without it. */
+function redactUrl(url: string): string {
+  return url.replace(/^(\/v1\/customers\/[^/?]+\/)[^?]*/, '$1[REDACTED]');
+}
 
 /** The HTTP API without listening, so tests and main.ts share exactly the same app. */
 export function buildApp(deps: Deps): Express {
@@ -29,7 +37,7 @@ export function buildApp(deps: Deps): Express {
       },
       // Health probes would drown everything else.
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
+      serializers: { req: (req) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }), res: (res) => ({ statusCode: res.statusCode }) },
     }),
   );
   app.use((req, res, next) => {
@@ -50,6 +58,9 @@ export function buildApp(deps: Deps): Express {
   app.use(kbRouter(deps));
   app.use(reviewsRouter(deps));
   app.use(deliveriesRouter(deps));
+  app.use(sourcesRouter(deps));
+  app.use(customersRouter(deps));
+  app.use(auditRouter(deps));
 
   app.use((req) => {
     throw new AppError('NOT_FOUND', `No route for ${req.method} ${req.path}.`);

@@ -2,6 +2,7 @@ import type { Deps } from './shared/deps';
 import { startAiQueueSweeper } from './modules/intake/requeue-sweeper';
 import { startAiWorker } from './modules/ai';
 import { startDeliveryWorker } from './modules/delivery';
+import { startRetentionJob } from './modules/privacy/retention';
 
 /**
  * Background work of a worker process; each piece is safe to run in several processes at once.
@@ -11,9 +12,11 @@ export async function startWorkers(deps: Deps): Promise<{ close(): Promise<void>
   const stopSweeper = startAiQueueSweeper(deps, deps.config.sweepIntervalMs);
   const ai = startAiWorker(deps);
   const delivery = startDeliveryWorker(deps);
+  const stopRetention = startRetentionJob(deps, deps.config.retentionDays, deps.config.retentionIntervalMs);
   return {
     async close() {
       stopSweeper();
+      stopRetention();
       await Promise.all([ai.close(), delivery.close()]);
     },
   };

@@ -50,6 +50,13 @@ const Env = z.object({
   // Per API key (or per IP without one). A busy helpdesk posts far fewer than this.
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(6000),
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  // After a source's signing secret is replaced, the previous one stays valid this long so the
+  // helpdesk can switch over without dropping webhooks (0: the old secret dies at once).
+  SIGNING_SECRET_OVERLAP_SECONDS: z.coerce.number().int().min(0).default(24 * 3600),
+  // Resolved tickets keep their personal data this many days, then the retention job erases it (0: never).
+  RETENTION_DAYS: z.coerce.number().int().min(0).default(365),
+  // How often the retention job looks for expired tickets.
+  RETENTION_INTERVAL_MS: z.coerce.number().int().positive().default(3_600_000),
   ROUTING_NEGATIVE_SENTIMENT: z.coerce.number().min(-1).max(1).optional(),
   ROUTING_HIGH_COMPLEXITY: z.coerce.number().min(0).max(1).optional(),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(5),
@@ -104,6 +111,9 @@ function buildConfig(env: z.infer<typeof Env>, secrets: { adminApiKey: string; p
     }),
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    signingSecretOverlapSeconds: env.SIGNING_SECRET_OVERLAP_SECONDS,
+    retentionDays: env.RETENTION_DAYS,
+    retentionIntervalMs: env.RETENTION_INTERVAL_MS,
     workerConcurrency: env.WORKER_CONCURRENCY,
     jobLockMs: env.JOB_LOCK_MS,
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,

@@ -22,7 +22,11 @@ const REDACT_PATHS = [
   'text',
 ];
 
-/** One root logger per process; modules take children (`logger.child({ module })`). */
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' }, base: { service: 'handoff' } });
+/**
+ * One root logger per process; modules take children (`logger.child({ module })`). `destination`
+ * defaults to stdout; tests pass a stream to inspect what would have been logged.
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options = { level, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' }, base: { service: 'handoff' } };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -28,6 +28,8 @@ export interface PiiKey {
 }
 
 export interface PiiCipher {
+  /** The key id new values are written with (the first key of PII_ENCRYPTION_KEY). */
+  readonly activeKeyId: string;
   /** Encrypts with the active key: `v1.<keyId>.<iv>.<tag>.<ciphertext>`, all base64url. */
   encrypt(plain: string): string;
   /** Decrypts with whichever known key the value names; throws PiiCipherError otherwise. */
@@ -111,6 +113,7 @@ export function createPiiCipher(keys: PiiKey[], activeKeyId: string): PiiCipher 
   if (!active) throw new PiiCipherError('UNKNOWN_KEY', `Active PII key '${activeKeyId}' is not among the keys`);
 
   return {
+    activeKeyId,
     encrypt(plain) {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv(ALGORITHM, active, iv, { authTagLength: TAG_BYTES });

@@ -15,8 +15,9 @@ export function ticketsRouter(deps: Deps): Router {
     if (!ticket) throw notFound('Ticket');
     const principal = req.principal!;
     assertCanRead(principal, ticket);
-    if (principal.role === 'agent') {
-      await recordAudit(deps.db, principal, 'ticket.read_personal_data', 'ticket', ticket.id, { agentId: principal.agentId });
+    // Every person who sees a customer's words is on record; the helpdesk reading its own ticket is not a person.
+    if (principal.role !== 'webhook') {
+      await recordAudit(deps.db, principal, 'ticket.read_personal_data', 'ticket', ticket.id, principal.agentId ? { agentId: principal.agentId } : {});
     }
     res.json(ticketDetail(ticket, deps.cipher, { includeInternal: principal.role !== 'webhook' }));
   });
