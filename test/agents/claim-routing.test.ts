@@ -1,6 +1,7 @@
 import { apiClient, type ApiClient } from '../support/api-client';
 import { buildAgent, insertQueuedTickets, privateLanguage, type TestAgent } from '../support/agents';
 import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
+import { ageWaitingTickets } from '../../src/modules/agents';
 
 describe('POST /v1/agents/{id}/claim picks the right ticket', () => {
   let app: TestApp;
@@ -34,6 +35,7 @@ describe('POST /v1/agents/{id}/claim picks the right ticket', () => {
     const [overdue] = await insertQueuedTickets(app, { language, priority: 'normal', dueInMinutes: -65, queuedMinutesAgo: 5 });
     const agent = await buildAgent(app, admin, { languages: [language], capacity: 10 }, { available: true });
 
+    expect(await ageWaitingTickets(app.deps)).toBeGreaterThanOrEqual(1);
     const first = await claim(agent);
     expect(first.body.ticket.id).toBe(overdue);
     expect((await events(overdue)).find((e) => e.type === 'claimed')?.data).toMatchObject({ priority: 'normal', aging: { effectivePriority: 'urgent' } });

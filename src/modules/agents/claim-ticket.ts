@@ -80,7 +80,7 @@ export async function claimTicket(deps: Pick<Deps, 'db' | 'config' | 'policy'>, 
 
     await tx.$executeRaw`
       UPDATE tickets SET status = 'assigned', assigned_agent_id = ${agentId}::uuid, assigned_at = ${now},
-        requeued_at = NULL, updated_at = ${now}
+        requeued_at = NULL, aging_levels = 0, updated_at = ${now}
       WHERE id = ${candidate.id}::uuid`;
 
     const missingSkills = candidate.skills.filter((s) => !agent.skills.includes(s));
@@ -123,9 +123,9 @@ function distressSql(threshold: number) {
 }
 
 /**
- * The claim order: effective priority (the priority raised one level per aging step past the
- * first-response due time, up to urgent), then tickets handed back unanswered, then the earliest due
- * time, then age.
+ * The claim order is the index `tickets_claim_order_idx`: claim_rank (effective priority, i.e. the
+ * priority raised by aging up to urgent, then tickets handed back unanswered), then the earliest due
+ * time, then age. Walking that index with LIMIT 1 keeps a claim fast however long the queue is.
  */
 async function pickCandidate(
   tx: Tx,
@@ -134,25 +134,39 @@ async function pickCandidate(
   now: Date,
   excludeDistressing: boolean,
 ): Promise<Candidate | undefined> {
-  const { agingStepMinutes, overflowAfterMinutes } = deps.config.agents;
-  const overflowCutoff = new Date(now.getTime() - overflowAfterMinutes * 60_000);
+  const overflowCutoff = new Date(now.getTime() - deps.config.agents.overflowAfterMinutes * 60_000);
   const distress = distressSql(deps.policy.negativeSentimentThreshold);
   const rows = await tx.$queryRaw<Candidate[]>`
     SELECT t.id, t.priority::text AS priority, t.skills, t.language, t.queued_at, t.requeued_at,
-           ${distress} AS distressing,
-           LEAST(3, array_position(ARRAY['low','normal','high','urgent'], t.priority::text) - 1
-             + CASE WHEN t.first_response_due_at < ${now}
-                    THEN floor(extract(epoch FROM (${now}::timestamptz - t.first_response_due_at)) / ${agingStepMinutes * 60})::int
-                    ELSE 0 END) AS effective_rank
+           ${distress} AS distressing, (t.claim_rank / 2)::int AS effective_rank
     FROM tickets t
     WHERE t.status = 'human_queued'
       AND (t.language = ANY(${agent.languages}::text[]) OR t.language = 'und')
       AND (t.skills <@ ${agent.skills}::text[] OR t.queued_at <= ${overflowCutoff})
       AND (${!excludeDistressing} OR NOT ${distress})
-    ORDER BY effective_rank DESC, (t.requeued_at IS NOT NULL) DESC, t.first_response_due_at ASC NULLS LAST, t.queued_at ASC, t.id
+    ORDER BY t.claim_rank DESC, t.first_response_due_at, t.queued_at, t.id
     LIMIT 1
     FOR UPDATE OF t SKIP LOCKED`;
   return rows[0];
+}
+
+/**
+ * Aging: tickets waiting past their first-response due time gain one priority level per aging step
+ * (up to urgent), which the claim order sees through claim_rank. Run by the sweep; rows a claim holds
+ * are skipped until the next round, so aging never delays a claim.
+ */
+export async function ageWaitingTickets(deps: Pick<Deps, 'db' | 'config'>, now = new Date()): Promise<number> {
+  const stepSeconds = deps.config.agents.agingStepMinutes * 60;
+  const levels = Prisma.sql`LEAST(3, floor(extract(epoch FROM (${now}::timestamptz - t.first_response_due_at)) / ${stepSeconds}))::smallint`;
+  return deps.db.$executeRaw`
+    UPDATE tickets SET aging_levels = aged.levels
+    FROM (
+      SELECT t.id, ${levels} AS levels FROM tickets t
+      WHERE t.status = 'human_queued' AND t.first_response_due_at <= ${new Date(now.getTime() - stepSeconds * 1000)}
+        AND t.aging_levels < ${levels}
+      FOR UPDATE OF t SKIP LOCKED
+    ) aged
+    WHERE tickets.id = aged.id`;
 }
 
 /** Whether some other available agent under capacity and below the streak limit may take this ticket. */

@@ -1,7 +1,7 @@
 import { Prisma } from '@prisma/client';
 import type { Deps } from '../../shared/deps';
 import type { Tx } from '../../shared/db/prisma';
-import { TX_OPTIONS } from './claim-ticket';
+import { ageWaitingTickets, TX_OPTIONS } from './claim-ticket';
 
 /** Since when the customer has been waiting for the agent: the assignment, or their latest message after it. */
 const AWAITING_SINCE = Prisma.sql`GREATEST(t.assigned_at,
@@ -88,7 +88,7 @@ export async function sweepStuckAssignments(deps: Pick<Deps, 'db' | 'config' | '
   return returned;
 }
 
-/** Runs the stuck-work sweep every interval; returns a stop function. */
+/** Runs the stuck-work sweep and queue aging every interval; returns a stop function. */
 export function startStuckWorkSweeper(deps: Pick<Deps, 'db' | 'config' | 'logger'>, intervalMs: number): () => void {
   let running = false;
   const timer = setInterval(async () => {
@@ -96,6 +96,7 @@ export function startStuckWorkSweeper(deps: Pick<Deps, 'db' | 'config' | 'logger
     running = true;
     try {
       await sweepStuckAssignments(deps);
+      await ageWaitingTickets(deps);
     } catch (err) {
       deps.logger.warn({ err: { message: (err as Error).message } }, 'stuck-work sweep failed');
     } finally {
