@@ -26,7 +26,7 @@ describe('an agent created through the API works tickets over HTTP', () => {
 
   test('when an agent goes available, claims, replies and resolves, then each step answers as the contract says and is kept as an event', async () => {
     const language = privateLanguage();
-    const created = await admin.post('/v1/agents', { name: 'Ana Agent', email: 'ana.agent@example.com', skills: ['billing'], languages: [language, 'en'], capacity: 2 });
+    const created = await admin.post('/v1/agents', { name: 'Ana Agent', email: 'ana.agent@example.com', skills: ['billing'], languages: [language], capacity: 2 });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ id: expect.any(String), name: 'Ana Agent', skills: ['billing'], capacity: 2, status: 'offline' });
     const agentId = created.body.id;

@@ -1,5 +1,5 @@
 import { apiClient, type ApiClient } from '../support/api-client';
-import { buildAgent, insertQueuedTickets, privateLanguage, type TestAgent } from '../support/agents';
+import { buildAgent, claimMine, insertQueuedTickets, privateLanguage } from '../support/agents';
 import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
 import { sweepStuckAssignments } from '../../src/modules/agents';
 
@@ -13,8 +13,6 @@ describe('work that never gets stuck: the reply-timeout sweep', () => {
   });
   afterAll(() => app.close());
 
-  const claim = async (agent: TestAgent) => (await agent.client.post(`/v1/agents/${agent.id}/claim`)).body.ticket.id as string;
-
   /** Moves a ticket's assignment and messages into the past, as if the clock had run on. */
   async function age(ticketId: string, minutes: number) {
     const ms = minutes * 60_000;
@@ -26,8 +24,8 @@ describe('work that never gets stuck: the reply-timeout sweep', () => {
   test('when an assigned ticket has no agent reply within the timeout, then it returns to the queue ahead of its peers with a timed_out event', async () => {
     const language = privateLanguage();
     const [stuck, answered, fresh] = await insertQueuedTickets(app, { language, count: 3, dueInMinutes: 200 });
-    const agent = await buildAgent(app, admin, { languages: [language], capacity: 5 }, { available: true });
-    expect([await claim(agent), await claim(agent), await claim(agent)]).toEqual([stuck, answered, fresh]);
+    const agent = await buildAgent(app, admin, { languages: [language], capacity: 30 }, { available: true });
+    expect([await claimMine(agent, [stuck, answered, fresh]), await claimMine(agent, [answered, fresh]), await claimMine(agent, [fresh])]).toEqual([stuck, answered, fresh]);
     await agent.client.post(`/v1/tickets/${answered}/replies`, { body: 'Looking into it.' });
     await age(stuck, 16);
     await age(answered, 16);
@@ -43,16 +41,16 @@ describe('work that never gets stuck: the reply-timeout sweep', () => {
     expect((await admin.get(`/v1/tickets/${fresh}`)).body.status).toBe('assigned');
     expect((await agent.client.post(`/v1/tickets/${stuck}/replies`, { body: 'late' })).status).toBe(403);
 
-    const next = await buildAgent(app, admin, { languages: [language], capacity: 5 }, { available: true });
-    expect(await claim(next)).toBe(stuck);
-    expect(await claim(next)).toBe(peer);
+    const next = await buildAgent(app, admin, { languages: [language], capacity: 30 }, { available: true });
+    expect(await claimMine(next, [stuck, peer])).toBe(stuck);
+    expect(await claimMine(next, [peer])).toBe(peer);
   });
 
   test('when the customer writes again after the agent replied, then the timeout counts from that message', async () => {
     const language = privateLanguage();
     const [ticketId] = await insertQueuedTickets(app, { language });
-    const agent = await buildAgent(app, admin, { languages: [language] }, { available: true });
-    await claim(agent);
+    const agent = await buildAgent(app, admin, { languages: [language], capacity: 30 }, { available: true });
+    await claimMine(agent, [ticketId]);
     await agent.client.post(`/v1/tickets/${ticketId}/replies`, { body: 'Could you send the order number?' });
     await age(ticketId, 30);
     await app.deps.db.message.create({ data: { ticketId, author: 'customer', bodyEnc: app.deps.cipher.encrypt('It is A-1001.'), createdAt: new Date(Date.now() - 5 * 60_000) } });
@@ -67,8 +65,8 @@ describe('work that never gets stuck: the reply-timeout sweep', () => {
   test('when two sweeps run at once, then each stuck ticket is returned exactly once', async () => {
     const language = privateLanguage();
     const ids = await insertQueuedTickets(app, { language, count: 6 });
-    const agent = await buildAgent(app, admin, { languages: [language], capacity: 10 }, { available: true });
-    for (let i = 0; i < ids.length; i++) await claim(agent);
+    const agent = await buildAgent(app, admin, { languages: [language], capacity: 30 }, { available: true });
+    for (let i = 0; i < ids.length; i++) await claimMine(agent, ids);
     for (const id of ids) await age(id, 20);
 
     await Promise.all([sweepStuckAssignments(app.deps), sweepStuckAssignments(app.deps), sweepStuckAssignments(app.deps)]);

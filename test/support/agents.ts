@@ -76,3 +76,17 @@ export async function insertQueuedTickets(app: Pick<TestApp, 'deps'>, spec: Queu
     SELECT gen_random_uuid(), t.id, 'human_queued', '{"trigger":"intake"}'::jsonb, t.created_at FROM tickets t WHERE t.external_id LIKE ${`${batch}-%`} AND t.source = 'agents-test'`;
   return rows.map((r) => r.id);
 }
+
+/**
+ * Claims until one of `mine` comes back. Tickets of unknown language ('und') that other test files
+ * queue fit every agent; those stay with this test's agent, which holds nothing else of theirs.
+ */
+export async function claimMine(agent: TestAgent, mine: Iterable<string>, attempts = 20): Promise<string> {
+  const wanted = new Set(mine);
+  for (let i = 0; i < attempts; i++) {
+    const res = await agent.client.post(`/v1/agents/${agent.id}/claim`);
+    if (res.status !== 200) throw new Error(`claim answered ${res.status} ${res.text}`);
+    if (wanted.has(res.body.ticket.id)) return res.body.ticket.id;
+  }
+  throw new Error('none of the expected tickets was claimed');
+}
