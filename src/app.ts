@@ -22,6 +22,7 @@ import { auditRouter } from './modules/audit';
 function redactUrl(url: string): string {
   return url.replace(/^(\/v1\/customers\/[^/?]+\/)[^?]*/, '$1[REDACTED]');
 }
+import { agentsRouter, ticketWorkRouter } from './modules/agents';
 
 /** The HTTP API without listening, so tests and main.ts share exactly the same app. */
 export function buildApp(deps: Deps): Express {
@@ -61,6 +62,8 @@ export function buildApp(deps: Deps): Express {
   app.use(sourcesRouter(deps));
   app.use(customersRouter(deps));
   app.use(auditRouter(deps));
+  app.use(agentsRouter(deps));
+  app.use(ticketWorkRouter(deps));
 
   app.use((req) => {
     throw new AppError('NOT_FOUND', `No route for ${req.method} ${req.path}.`);

@@ -3,6 +3,7 @@ import { startAiQueueSweeper } from './modules/intake/requeue-sweeper';
 import { startAiWorker } from './modules/ai';
 import { startDeliveryWorker } from './modules/delivery';
 import { startRetentionJob } from './modules/privacy/retention';
+import { startStuckWorkSweeper } from './modules/agents';
 
 /**
  * Background work of a worker process; each piece is safe to run in several processes at once.
@@ -13,10 +14,12 @@ export async function startWorkers(deps: Deps): Promise<{ close(): Promise<void>
   const ai = startAiWorker(deps);
   const delivery = startDeliveryWorker(deps);
   const stopRetention = startRetentionJob(deps, deps.config.retentionDays, deps.config.retentionIntervalMs);
+  const stopStuckWork = startStuckWorkSweeper(deps, deps.config.agents.sweepIntervalMs);
   return {
     async close() {
       stopSweeper();
       stopRetention();
+      stopStuckWork();
       await Promise.all([ai.close(), delivery.close()]);
     },
   };

@@ -62,6 +62,18 @@ const Env = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(5),
   // How often ai_queued tickets without a live job are re-enqueued (Redis outage recovery).
   SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(15_000),
+  // An assigned ticket whose customer has waited this long for the agent's reply goes back to the queue.
+  AGENT_REPLY_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(15 * 60),
+  // How often the stuck-work sweep looks for such tickets; it is safe in several processes at once.
+  ASSIGNMENT_SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(30_000),
+  // Aging: each full step a ticket waits past its first-response due time raises its claim priority one level.
+  CLAIM_AGING_STEP_MINUTES: z.coerce.number().positive().default(30),
+  // Overflow: a ticket waiting this long for an agent with its exact skills is offered to agents with its language only.
+  CLAIM_OVERFLOW_AFTER_MINUTES: z.coerce.number().nonnegative().default(10),
+  // Retry-After of a 204 claim: how long agents' tools wait before polling again.
+  CLAIM_RETRY_AFTER_SECONDS: z.coerce.number().int().positive().default(5),
+  // Wellbeing: at most this many high-distress tickets in a row per agent while another agent could take them.
+  AGENT_DISTRESS_STREAK_LIMIT: z.coerce.number().int().positive().default(3),
   // Applies migrations and seeds on start; turn off when a deploy step does it instead.
   DB_AUTO_MIGRATE: z
     .enum(['true', 'false'])
@@ -102,6 +114,14 @@ function buildConfig(env: z.infer<typeof Env>, secrets: { adminApiKey: string; p
     routing: Object.freeze({
       negativeSentiment: env.ROUTING_NEGATIVE_SENTIMENT,
       highComplexity: env.ROUTING_HIGH_COMPLEXITY,
+    }),
+    agents: Object.freeze({
+      replyTimeoutSeconds: env.AGENT_REPLY_TIMEOUT_SECONDS,
+      sweepIntervalMs: env.ASSIGNMENT_SWEEP_INTERVAL_MS,
+      agingStepMinutes: env.CLAIM_AGING_STEP_MINUTES,
+      overflowAfterMinutes: env.CLAIM_OVERFLOW_AFTER_MINUTES,
+      claimRetryAfterSeconds: env.CLAIM_RETRY_AFTER_SECONDS,
+      distressStreakLimit: env.AGENT_DISTRESS_STREAK_LIMIT,
     }),
     callbackAllowedHosts: env.CALLBACK_ALLOWED_HOSTS,
     delivery: Object.freeze({

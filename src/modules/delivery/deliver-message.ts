@@ -1,3 +1,4 @@
+import { ENQUEUE_TIMEOUT_MS, withTimeout } from '../../shared/with-timeout';
 import type { Deps } from '../../shared/deps';
 import { isUniqueViolation } from '../../shared/db/prisma';
 
@@ -61,16 +62,19 @@ export async function deliverMessage(deps: DeliveryDeps, ref: { ticketId: string
  */
 export async function enqueueDelivery(deps: Pick<Deps, 'queues' | 'logger' | 'config'>, deliveryId: string): Promise<boolean> {
   try {
-    await deps.queues.delivery.add(
-      'deliver',
-      { deliveryId },
-      {
-        jobId: deliveryId,
-        attempts: deps.config.delivery.attempts,
-        backoff: { type: 'exponential', delay: deps.config.delivery.retryDelayMs },
-        removeOnComplete: true,
-        removeOnFail: true,
-      },
+    await withTimeout(
+      deps.queues.delivery.add(
+        'deliver',
+        { deliveryId },
+        {
+          jobId: deliveryId,
+          attempts: deps.config.delivery.attempts,
+          backoff: { type: 'exponential', delay: deps.config.delivery.retryDelayMs },
+          removeOnComplete: true,
+          removeOnFail: true,
+        },
+      ),
+      ENQUEUE_TIMEOUT_MS,
     );
     return true;
   } catch (err) {

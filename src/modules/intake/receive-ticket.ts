@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Ticket } from '@prisma/client';
 import type { Deps } from '../../shared/deps';
+import { ENQUEUE_TIMEOUT_MS, withTimeout } from '../../shared/with-timeout';
 import { aiJobId, AI_ANSWER_JOB_OPTIONS } from '../../shared/queue/queues';
 import { scoreTicket, SCORER_VERSION } from '../scoring';
 import { decideRoute, requiredSkills } from '../routing';
@@ -70,18 +71,6 @@ function newTicketView(row: NewTicketRow): TicketSummarySource {
     resolutionDueAt: due.resolutionDueAt,
     createdAt: now,
   };
-}
-
-const ENQUEUE_TIMEOUT_MS = 1_500;
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    }),
-  ]);
 }
 
 /**

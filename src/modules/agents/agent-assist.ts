@@ -1,0 +1,71 @@
+import type { Message, Ticket } from '@prisma/client';
+import type { Deps } from '../../shared/deps';
+import { redact } from '../privacy/redact';
+
+export type Suggestion =
+  | { kind: 'ai_draft'; suggestion: true; messageId: string; body: string | null; confidence: number | null; sources: unknown; createdAt: string }
+  | { kind: 'kb_article'; suggestion: true; articleId: string; slug: string; title: string; language: string; excerpt: string; rank: number };
+
+const MAX_ARTICLES = 3;
+const MAX_TERMS = 40;
+const EXCERPT_CHARS = 300;
+
+/**
+ * Agent assist: what an agent may reuse when it takes a ticket, never sent by itself. AI drafts kept
+ * for people (internal messages) come first, then the knowledge-base articles that best match the
+ * customer's words. Only redacted text reaches the search, as it would an AI provider.
+ */
+export async function buildSuggestions(deps: Pick<Deps, 'db' | 'cipher'>, ticket: Ticket & { messages: Message[] }): Promise<Suggestion[]> {
+  const drafts: Suggestion[] = ticket.messages
+    .filter((m) => m.internal && m.author === 'ai')
+    .reverse()
+    .map((m) => ({
+      kind: 'ai_draft',
+      suggestion: true,
+      messageId: m.id,
+      body: m.bodyEnc ? deps.cipher.decrypt(m.bodyEnc) : null,
+      confidence: m.confidence,
+      sources: m.sources ?? [],
+      createdAt: m.createdAt.toISOString(),
+    }));
+
+  const customerText = [ticket.subjectEnc, ...ticket.messages.filter((m) => m.author === 'customer').map((m) => m.bodyEnc)]
+    .filter((enc): enc is string => !!enc)
+    .map((enc) => deps.cipher.decrypt(enc))
+    .join('\n');
+  const terms = searchTerms(redact(customerText).text);
+  if (terms.length === 0) return drafts;
+
+  // plainto_tsquery parses safely; turning its ANDs into ORs lets ts_rank_cd reward the best overlap.
+  const articles = await deps.db.$queryRaw<{ id: string; slug: string; title: string; language: string; body: string; rank: number }[]>`
+    WITH q AS (SELECT replace(plainto_tsquery('simple', ${terms.join(' ')})::text, ' & ', ' | ')::tsquery AS query)
+    SELECT a.id, a.slug, a.title, a.language, a.body, ts_rank_cd(a.search, q.query)::float8 AS rank
+    FROM kb_articles a, q
+    WHERE a.search @@ q.query AND (${ticket.language} = 'und' OR a.language = ${ticket.language})
+    ORDER BY rank DESC, a.slug
+    LIMIT ${MAX_ARTICLES}`;
+  return [
+    ...drafts,
+    ...articles.map(
+      (a): Suggestion => ({
+        kind: 'kb_article',
+        suggestion: true,
+        articleId: a.id,
+        slug: a.slug,
+        title: a.title,
+        language: a.language,
+        excerpt: a.body.length > EXCERPT_CHARS ? `${a.body.slice(0, EXCERPT_CHARS)}…` : a.body,
+        rank: a.rank,
+      }),
+    ),
+  ];
+}
+
+/** Distinct words long enough to carry meaning; placeholders such as [EMAIL] are not words. */
+function searchTerms(text: string): string[] {
+  const words = text
+    .replace(/\[[A-Z_]+\]/g, ' ')
+    .toLowerCase()
+    .match(/[\p{L}\p{N}]{4,}/gu);
+  return [...new Set(words ?? [])].slice(0, MAX_TERMS);
+}

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { apiClient, type ApiClient } from '../support/api-client';
+import { buildTicket, createKey } from '../support/factories';
+import { buildAgent, insertQueuedTickets, privateLanguage } from '../support/agents';
+import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
+
+describe('an agent created through the API works tickets over HTTP', () => {
+  let app: TestApp;
+  let admin: ApiClient;
+  let webhook: ApiClient;
+
+  beforeAll(async () => {
+    app = await startApp();
+    admin = apiClient(app.url, ADMIN_KEY);
+    webhook = apiClient(app.url, await createKey(admin, { role: 'webhook', source: 'zendesk' }));
+  });
+  afterAll(() => app.close());
+
+  /** A human-routed ticket through intake, then moved to a language only this test's agents speak. */
+  async function humanTicket(language: string, body = 'I want to talk to a real person. My parcel never arrived and nobody answers.') {
+    const res = await webhook.post('/v1/tickets', buildTicket({ body }));
+    expect(res.body.status).toBe('human_queued');
+    await app.deps.db.ticket.update({ where: { id: res.body.id }, data: { language, skills: [] } });
+    return res.body.id as string;
+  }
+
+  test('when an agent goes available, claims, replies and resolves, then each step answers as the contract says and is kept as an event', async () => {
+    const language = privateLanguage();
+    const created = await admin.post('/v1/agents', { name: 'Ana Agent', email: 'ana.agent@example.com', skills: ['billing'], languages: [language], capacity: 2 });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ id: expect.any(String), name: 'Ana Agent', skills: ['billing'], capacity: 2, status: 'offline' });
+    const agentId = created.body.id;
+    const agent = apiClient(app.url, await createKey(admin, { role: 'agent', agentId }));
+    const ticketId = await humanTicket(language);
+
+    const offlineClaim = await agent.post(`/v1/agents/${agentId}/claim`);
+    expect(offlineClaim.status).toBe(409);
+
+    const available = await agent.patch(`/v1/agents/${agentId}`, { status: 'available' });
+    expect(available.status).toBe(200);
+    expect(available.body.status).toBe('available');
+
+    const claim = await agent.post(`/v1/agents/${agentId}/claim`);
+    expect(claim.status).toBe(200);
+    expect(claim.body.ticket).toMatchObject({ id: ticketId, status: 'assigned', assignedAgentId: agentId });
+    expect(claim.body.ticket.messages[0]).toMatchObject({ author: 'customer', body: expect.stringContaining('real person') });
+    expect(Array.isArray(claim.body.suggestions)).toBe(true);
+
+    const assignments = await agent.get(`/v1/agents/${agentId}/assignments`);
+    expect(assignments.status).toBe(200);
+    expect(assignments.body).toEqual({ items: [expect.objectContaining({ id: ticketId, status: 'assigned' })], nextCursor: null });
+
+    const reply = await agent.post(`/v1/tickets/${ticketId}/replies`, { body: 'Hi, I am Ana. I am checking with the carrier now.' });
+    expect(reply.status).toBe(201);
+    expect(reply.body).toMatchObject({ id: expect.any(String), author: 'agent', agentId, body: 'Hi, I am Ana. I am checking with the carrier now.' });
+    const second = await agent.post(`/v1/tickets/${ticketId}/replies`, { body: 'The parcel is on its way.' });
+    expect(second.status).toBe(201);
+
+    const resolved = await agent.post(`/v1/tickets/${ticketId}/resolve`);
+    expect(resolved.status).toBe(200);
+    expect(resolved.body).toMatchObject({ id: ticketId, status: 'resolved', resolvedAt: expect.any(String) });
+    const again = await agent.post(`/v1/tickets/${ticketId}/resolve`);
+    expect(again.status).toBe(409);
+    expect(again.headers.get('content-type')).toContain('application/problem+json');
+
+    const read = await admin.get(`/v1/tickets/${ticketId}`);
+    expect(read.body.firstRespondedAt).toBe(reply.body.createdAt);
+    expect(read.body.messages.filter((m: { author: string }) => m.author === 'agent')).toHaveLength(2);
+    expect(read.body.events.map((e: { type: string }) => e.type)).toEqual(['human_queued', 'claimed', 'replied', 'replied', 'resolved']);
+    // The stored reply is ciphertext: personal data is encrypted at rest.
+    const stored = await app.deps.db.message.findUnique({ where: { id: reply.body.id } });
+    expect(stored?.bodyEnc).not.toContain('carrier');
+  });
+
+  test('when nothing fits, then the claim is 204 with no body and a Retry-After', async () => {
+    const agent = await buildAgent(app, admin, { languages: [privateLanguage()] }, { available: true });
+    const res = await agent.client.post(`/v1/agents/${agent.id}/claim`);
+    // Tickets of unknown language ('und') queued by other test files may fit any agent.
+    if (res.status === 200) return;
+    expect(res.status).toBe(204);
+    expect(res.text).toBe('');
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  test('when a key acts for another agent, then claim, status and assignments are 403, and webhook keys are 403 too', async () => {
+    const a = await buildAgent(app, admin, { languages: [privateLanguage()] }, { available: true });
+    const b = await buildAgent(app, admin, { languages: [privateLanguage()] });
+    expect((await a.client.post(`/v1/agents/${b.id}/claim`)).status).toBe(403);
+    expect((await a.client.patch(`/v1/agents/${b.id}`, { status: 'available' })).status).toBe(403);
+    expect((await a.client.get(`/v1/agents/${b.id}/assignments`)).status).toBe(403);
+    expect((await webhook.post(`/v1/agents/${a.id}/claim`)).status).toBe(403);
+    expect((await webhook.get('/v1/agents')).status).toBe(403);
+    expect((await admin.post(`/v1/agents/${randomUUID()}/claim`)).status).toBe(404);
+  });
+
+  test('when an agent changes anything but its status, then 403; an admin may change skills and capacity', async () => {
+    const agent = await buildAgent(app, admin);
+    expect((await agent.client.patch(`/v1/agents/${agent.id}`, { capacity: 50 })).status).toBe(403);
+    const res = await admin.patch(`/v1/agents/${agent.id}`, { capacity: 5, skills: ['technical', 'billing', 'billing'] });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ capacity: 5, skills: ['billing', 'technical'], activeTickets: 0 });
+    const listed = await apiClient(app.url, await createKey(admin, { role: 'supervisor' })).get('/v1/agents?limit=200');
+    expect(listed.status).toBe(200);
+    expect(listed.body).toHaveProperty('nextCursor');
+  });
+
+  test('when the agent bodies are wrong, then 400 with the field paths', async () => {
+    const bad = await admin.post('/v1/agents', { name: '', email: 'nope', skills: ['Billing!'], languages: [], capacity: 0, extra: 1 });
+    expect(bad.status).toBe(400);
+    const paths = bad.body.errors.map((e: { path: string }) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['name', 'email', 'skills.0', 'languages', 'capacity']));
+    const agent = await buildAgent(app, admin);
+    expect((await agent.client.patch(`/v1/agents/${agent.id}`, { status: 'busy' })).status).toBe(400);
+    expect((await agent.client.patch(`/v1/agents/${agent.id}`, {})).status).toBe(400);
+  });
+
+  test('when someone other than the assigned agent replies, resolves or releases, then 403; a released ticket waits again', async () => {
+    const language = privateLanguage();
+    const [ticketId] = await insertQueuedTickets(app, { language });
+    const holder = await buildAgent(app, admin, { languages: [language] }, { available: true });
+    const other = await buildAgent(app, admin, { languages: [language] }, { available: true });
+    expect((await holder.client.post(`/v1/agents/${holder.id}/claim`)).body.ticket.id).toBe(ticketId);
+
+    expect((await other.client.post(`/v1/tickets/${ticketId}/replies`, { body: 'hello' })).status).toBe(403);
+    expect((await other.client.post(`/v1/tickets/${ticketId}/resolve`)).status).toBe(403);
+    expect((await admin.post(`/v1/tickets/${ticketId}/replies`, { body: 'hello' })).status).toBe(403);
+    expect((await holder.client.post(`/v1/tickets/${ticketId}/replies`, { body: '   ' })).status).toBe(400);
+    expect((await holder.client.post(`/v1/tickets/${ticketId}/release`, {})).status).toBe(400);
+    expect((await holder.client.post(`/v1/tickets/${randomUUID()}/resolve`)).status).toBe(404);
+
+    const released = await holder.client.post(`/v1/tickets/${ticketId}/release`, { reason: 'Needs someone who knows the old plan.' });
+    expect(released.status).toBe(200);
+    expect(released.body).toMatchObject({ status: 'human_queued', assignedAgentId: null });
+    expect((await holder.client.post(`/v1/tickets/${ticketId}/resolve`)).status).toBe(403);
+
+    const taken = await other.client.post(`/v1/agents/${other.id}/claim`);
+    expect(taken.body.ticket.id).toBe(ticketId);
+    const events = (await admin.get(`/v1/tickets/${ticketId}`)).body.events;
+    expect(events.map((e: { type: string }) => e.type)).toEqual(['human_queued', 'claimed', 'released', 'claimed']);
+    expect(events[2]).toMatchObject({ agentId: holder.id, data: { reason: 'Needs someone who knows the old plan.' } });
+  });
+
+  test('when a human-routed ticket is claimed, then AI drafts and matching knowledge-base articles come with it as suggestions', async () => {
+    const language = privateLanguage();
+    const slug = `refund-${randomUUID()}`;
+    await app.deps.db.kbArticle.createMany({
+      data: [
+        { slug, language, title: 'Refund for a double charge', body: 'If you were charged twice, we refund the duplicate charge within 5 days.', tags: ['refund', 'charged'] },
+        { slug: `${slug}-other`, language, title: 'Change your avatar', body: 'Open settings and pick a picture.', tags: ['profile'] },
+      ],
+    });
+    const ticketId = await humanTicket(language, 'I want a real person! I was charged twice, refund me. My email is ana@example.com');
+    const draft = await app.deps.db.message.create({
+      data: { ticketId, author: 'ai', internal: true, bodyEnc: app.deps.cipher.encrypt('Draft: we will refund the duplicate charge.'), confidence: 0.4 },
+    });
+    const agent = await buildAgent(app, admin, { languages: [language] }, { available: true });
+    const claim = await agent.client.post(`/v1/agents/${agent.id}/claim`);
+    expect(claim.status).toBe(200);
+    expect(claim.body.suggestions[0]).toMatchObject({ kind: 'ai_draft', suggestion: true, messageId: draft.id, body: 'Draft: we will refund the duplicate charge.' });
+    const articles = claim.body.suggestions.filter((s: { kind: string }) => s.kind === 'kb_article');
+    expect(articles[0]).toMatchObject({ slug, suggestion: true, title: 'Refund for a double charge' });
+    expect(articles.map((a: { slug: string }) => a.slug)).not.toContain(`${slug}-other`);
+  });
+});

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { apiClient, type ApiClient } from './api-client';
+import { createKey } from './factories';
+import type { TestApp } from './start-app';
+
+/**
+ * A language code of ISO 639's private-use range (qaa–qtz), unique enough per test, so that a test's
+ * agents and tickets match each other and nothing another test file queued.
+ */
+export function privateLanguage(): string {
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  const pick = (s: string) => s[Math.floor(Math.random() * s.length)];
+  return `q${pick('abcdefghijklmnopqrst')}${pick(letters)}`;
+}
+
+export interface TestAgent {
+  id: string;
+  client: ApiClient;
+  body: any;
+}
+
+/** Creates an agent through the admin API, with its own key, optionally already available. */
+export async function buildAgent(app: TestApp, admin: ApiClient, overrides: Record<string, unknown> = {}, opts: { available?: boolean } = {}): Promise<TestAgent> {
+  const res = await admin.post('/v1/agents', { name: `Agent ${randomUUID().slice(0, 8)}`, email: 'agent@example.com', skills: [], languages: ['en'], capacity: 3, ...overrides });
+  if (res.status !== 201) throw new Error(`agent creation failed: ${res.status} ${res.text}`);
+  const client = apiClient(app.url, await createKey(admin, { role: 'agent', agentId: res.body.id }));
+  if (opts.available) {
+    const patched = await client.patch(`/v1/agents/${res.body.id}`, { status: 'available' });
+    if (patched.status !== 200) throw new Error(`status change failed: ${patched.status} ${patched.text}`);
+  }
+  return { id: res.body.id, client, body: res.body };
+}
+
+export interface QueuedTicketSpec {
+  language: string;
+  count?: number;
+  priority?: 'low' | 'normal' | 'high' | 'urgent';
+  skills?: string[];
+  flags?: string[];
+  sentiment?: number;
+  /** Minutes from now; negative = already overdue. */
+  dueInMinutes?: number;
+  /** Minutes ago the ticket entered the queue. */
+  queuedMinutesAgo?: number;
+  body?: string;
+}
+
+/**
+ * Inserts human_queued tickets the way intake stores them (customer, ticket, first message, event),
+ * in a few set-based statements, for tests and benchmarks that need thousands of them.
+ */
+export async function insertQueuedTickets(app: Pick<TestApp, 'deps'>, spec: QueuedTicketSpec): Promise<string[]> {
+  const { db, cipher } = app.deps;
+  const count = spec.count ?? 1;
+  const batch = randomUUID();
+  const customerId = randomUUID();
+  await db.$executeRaw`INSERT INTO customers (id, source, external_id) VALUES (${customerId}::uuid, 'agents-test', ${`cust-${batch}`})`;
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    INSERT INTO tickets (id, source, external_id, customer_id, channel, status, route, priority, sentiment, complexity,
+      flags, reasons, language, skills, queued_at, first_response_due_at, resolution_due_at, created_at, updated_at)
+    SELECT gen_random_uuid(), 'agents-test', ${batch} || '-' || i, ${customerId}::uuid, 'web', 'human_queued', 'human',
+      ${spec.priority ?? 'normal'}::"Priority", ${spec.sentiment ?? -0.2}, 0.3, ${spec.flags ?? []}::text[],
+      '[{"code":"HUMAN_REQUESTED","detail":"test"}]'::jsonb, ${spec.language}, ${spec.skills ?? []}::text[],
+      now() - make_interval(mins => ${spec.queuedMinutesAgo ?? 0}) + make_interval(secs => i / 1000.0),
+      now() + make_interval(mins => ${spec.dueInMinutes ?? 240}) + make_interval(secs => i / 1000.0),
+      now() + interval '1 day', now() - make_interval(mins => ${spec.queuedMinutesAgo ?? 0}), now()
+    FROM generate_series(1, ${count}) AS i
+    ORDER BY i
+    RETURNING id`;
+  const bodyEnc = cipher.encrypt(spec.body ?? 'I need a person to look at my account, please.');
+  await db.$executeRaw`
+    INSERT INTO messages (id, ticket_id, author, body_enc, created_at)
+    SELECT gen_random_uuid(), t.id, 'customer', ${bodyEnc}, t.created_at FROM tickets t WHERE t.external_id LIKE ${`${batch}-%`} AND t.source = 'agents-test'`;
+  await db.$executeRaw`
+    INSERT INTO ticket_events (id, ticket_id, type, data, created_at)
+    SELECT gen_random_uuid(), t.id, 'human_queued', '{"trigger":"intake"}'::jsonb, t.created_at FROM tickets t WHERE t.external_id LIKE ${`${batch}-%`} AND t.source = 'agents-test'`;
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Claims until one of `mine` comes back. Tickets of unknown language ('und') that other test files
+ * queue fit every agent; those stay with this test's agent, which holds nothing else of theirs.
+ */
+export async function claimMine(agent: TestAgent, mine: Iterable<string>, attempts = 20): Promise<string> {
+  const wanted = new Set(mine);
+  for (let i = 0; i < attempts; i++) {
+    const res = await agent.client.post(`/v1/agents/${agent.id}/claim`);
+    if (res.status !== 200) throw new Error(`claim answered ${res.status} ${res.text}`);
+    if (wanted.has(res.body.ticket.id)) return res.body.ticket.id;
+  }
+  throw new Error('none of the expected tickets was claimed');
+}
