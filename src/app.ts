@@ -12,6 +12,8 @@ import { authenticate } from './modules/auth/authenticate';
 import { apiKeysRouter } from './modules/auth/api-keys.routes';
 import { intakeRouter } from './modules/intake/intake.routes';
 import { ticketsRouter } from './modules/tickets/tickets.routes';
+import { slaRouter } from './modules/sla';
+import { statsRouter } from './modules/stats';
 
 /** The HTTP API without listening, so tests and main.ts share exactly the same app. */
 export function buildApp(deps: Deps): Express {
@@ -45,6 +47,8 @@ export function buildApp(deps: Deps): Express {
   app.use(apiKeysRouter(deps));
   app.use(intakeRouter(deps));
   app.use(ticketsRouter(deps));
+  app.use(slaRouter(deps));
+  app.use(statsRouter(deps));
 
   app.use((req) => {
     throw new AppError('NOT_FOUND', `No route for ${req.method} ${req.path}.`);

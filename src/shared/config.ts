@@ -41,6 +41,14 @@ const Env = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(5),
   // How often ai_queued tickets without a live job are re-enqueued (Redis outage recovery).
   SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(15_000),
+  // Where sla.breached events go (a supervisors' chat or paging hook); unset = no outbound events.
+  SUPERVISOR_WEBHOOK_URL: z.string().url().optional(),
+  // Signs those events like every outbound delivery; the receiver verifies them.
+  SUPERVISOR_WEBHOOK_SECRET: z.string().min(16).optional(),
+  // How often the breach watcher looks for missed due times: the lag between a breach and its alert.
+  SLA_WATCH_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  // Fairness groups smaller than this are reported but never flagged: small samples swing too much.
+  FAIRNESS_MIN_GROUP_SIZE: z.coerce.number().int().min(1).default(30),
   // Applies migrations and seeds on start; turn off when a deploy step does it instead.
   DB_AUTO_MIGRATE: z
     .enum(['true', 'false'])
@@ -84,6 +92,12 @@ function buildConfig(env: z.infer<typeof Env>, secrets: { adminApiKey: string; p
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     workerConcurrency: env.WORKER_CONCURRENCY,
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
+    sla: Object.freeze({
+      watchIntervalMs: env.SLA_WATCH_INTERVAL_MS,
+      supervisorWebhookUrl: env.SUPERVISOR_WEBHOOK_URL,
+      supervisorWebhookSecret: env.SUPERVISOR_WEBHOOK_SECRET,
+    }),
+    fairnessMinGroupSize: env.FAIRNESS_MIN_GROUP_SIZE,
     dbAutoMigrate: env.DB_AUTO_MIGRATE,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
