@@ -98,7 +98,15 @@ describe('supervisor statistics', () => {
         seeds.push({ ...base, route: 'human' as const, status: 'assigned' as const, assignedAgentId: agents[i % 2].id, firstResponseBreachedAt: base.firstResponseDueAt });
       } else seeds.push({ ...base, route: 'human' as const, status: 'human_queued' as const });
     }
-    for (const s of seeds) tickets.push(await insertTicket(db, s));
+    // Open tickets in the past are overdue on every clock: mark them as the breach watcher would, so a
+    // watcher running in another test file finds nothing here to change.
+    const open = new Set(['ai_queued', 'human_queued', 'assigned']);
+    for (const s of seeds) {
+      const marks = open.has(s.status)
+        ? { firstResponseBreachedAt: s.firstResponseDueAt, resolutionBreachedAt: s.resolutionDueAt, humanRequestBreachedAt: s.humanRequestDueAt }
+        : {};
+      tickets.push(await insertTicket(db, { ...s, ...marks }));
+    }
     // Routing decisions that sent tickets to people, some with two codes and one repeated code.
     const reasonSets = [['HUMAN_REQUESTED'], ['NEGATIVE_SENTIMENT', 'HIGH_COMPLEXITY'], ['CUSTOMER_DISSATISFIED', 'CUSTOMER_DISSATISFIED'], ['SENSITIVE_TOPIC']];
     for (const [i, t] of tickets.entries()) {
