@@ -14,6 +14,7 @@ import { intakeRouter } from './modules/intake/intake.routes';
 import { ticketsRouter } from './modules/tickets/tickets.routes';
 import { slaRouter } from './modules/sla';
 import { statsRouter } from './modules/stats';
+import { dashboardRouter } from './modules/dashboard';
 
 /** The HTTP API without listening, so tests and main.ts share exactly the same app. */
 export function buildApp(deps: Deps): Express {
@@ -38,6 +39,7 @@ export function buildApp(deps: Deps): Express {
   });
   app.use(helmet());
   app.use(healthRouter(deps));
+  app.use(dashboardRouter());
 
   const { redis, config } = deps;
   // Per IP a looser budget than per key: one helpdesk may send for several keys from one address.
