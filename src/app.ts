@@ -23,6 +23,9 @@ function redactUrl(url: string): string {
   return url.replace(/^(\/v1\/customers\/[^/?]+\/)[^?]*/, '$1[REDACTED]');
 }
 import { agentsRouter, ticketWorkRouter } from './modules/agents';
+import { slaRouter } from './modules/sla';
+import { statsRouter } from './modules/stats';
+import { dashboardRouter } from './modules/dashboard';
 
 /** The HTTP API without listening, so tests and main.ts share exactly the same app. */
 export function buildApp(deps: Deps): Express {
@@ -47,6 +50,7 @@ export function buildApp(deps: Deps): Express {
   });
   app.use(helmet());
   app.use(healthRouter(deps));
+  app.use(dashboardRouter());
 
   const { redis, config } = deps;
   // Per IP a looser budget than per key: one helpdesk may send for several keys from one address.
@@ -64,6 +68,8 @@ export function buildApp(deps: Deps): Express {
   app.use(auditRouter(deps));
   app.use(agentsRouter(deps));
   app.use(ticketWorkRouter(deps));
+  app.use(slaRouter(deps));
+  app.use(statsRouter(deps));
 
   app.use((req) => {
     throw new AppError('NOT_FOUND', `No route for ${req.method} ${req.path}.`);

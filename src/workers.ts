@@ -4,6 +4,7 @@ import { startAiWorker } from './modules/ai';
 import { startDeliveryWorker } from './modules/delivery';
 import { startRetentionJob } from './modules/privacy/retention';
 import { startStuckWorkSweeper } from './modules/agents';
+import { startBreachWatcher } from './modules/sla/breach-watcher';
 
 /**
  * Background work of a worker process; each piece is safe to run in several processes at once.
@@ -15,12 +16,13 @@ export async function startWorkers(deps: Deps): Promise<{ close(): Promise<void>
   const delivery = startDeliveryWorker(deps);
   const stopRetention = startRetentionJob(deps, deps.config.retentionDays, deps.config.retentionIntervalMs);
   const stopStuckWork = startStuckWorkSweeper(deps, deps.config.agents.sweepIntervalMs);
+  const breachWatcher = await startBreachWatcher(deps);
   return {
     async close() {
       stopSweeper();
       stopRetention();
       stopStuckWork();
-      await Promise.all([ai.close(), delivery.close()]);
+      await Promise.all([ai.close(), delivery.close(), breachWatcher.close()]);
     },
   };
 }

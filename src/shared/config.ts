@@ -74,6 +74,14 @@ const Env = z.object({
   CLAIM_RETRY_AFTER_SECONDS: z.coerce.number().int().positive().default(5),
   // Wellbeing: at most this many high-distress tickets in a row per agent while another agent could take them.
   AGENT_DISTRESS_STREAK_LIMIT: z.coerce.number().int().positive().default(3),
+  // Where sla.breached events go (a supervisors' chat or paging hook); unset = no outbound events.
+  SUPERVISOR_WEBHOOK_URL: z.string().url().optional(),
+  // Signs those events like every outbound delivery; the receiver verifies them.
+  SUPERVISOR_WEBHOOK_SECRET: z.string().min(16).optional(),
+  // How often the breach watcher looks for missed due times: the lag between a breach and its alert.
+  SLA_WATCH_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+  // Fairness groups smaller than this are reported but never flagged: small samples swing too much.
+  FAIRNESS_MIN_GROUP_SIZE: z.coerce.number().int().min(1).default(30),
   // Applies migrations and seeds on start; turn off when a deploy step does it instead.
   DB_AUTO_MIGRATE: z
     .enum(['true', 'false'])
@@ -137,6 +145,12 @@ function buildConfig(env: z.infer<typeof Env>, secrets: { adminApiKey: string; p
     workerConcurrency: env.WORKER_CONCURRENCY,
     jobLockMs: env.JOB_LOCK_MS,
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
+    sla: Object.freeze({
+      watchIntervalMs: env.SLA_WATCH_INTERVAL_MS,
+      supervisorWebhookUrl: env.SUPERVISOR_WEBHOOK_URL,
+      supervisorWebhookSecret: env.SUPERVISOR_WEBHOOK_SECRET,
+    }),
+    fairnessMinGroupSize: env.FAIRNESS_MIN_GROUP_SIZE,
     dbAutoMigrate: env.DB_AUTO_MIGRATE,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,

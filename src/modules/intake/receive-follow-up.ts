@@ -28,6 +28,9 @@ export async function receiveFollowUp(deps: Deps, ticketId: string, body: string
     const score = scoreTicket({ body, history });
     const now = new Date();
     const humanRequested = score.flags.includes('human_requested');
+    // The human-request clock starts at the first ask and is not restarted by later ones.
+    const humanRequestDueAt =
+      humanRequested && !ticket.humanRequestedAt ? computeDueTimes(ticket.priority, now, await loadSlaPolicies(db)).humanRequestDueAt : null;
     const plan = planFollowUp(ticket.status, ticket.aiTurns, score, () =>
       decideRoute(score, { aiOptOut: ticket.customer.aiOptOut, tier: ticket.customerTier, recentTicketCount: 0 }, policy),
     );
@@ -37,7 +40,7 @@ export async function receiveFollowUp(deps: Deps, ticketId: string, body: string
         where: { id: ticketId, status: ticket.status, updatedAt: ticket.updatedAt },
         data: {
           updatedAt: now,
-          ...(humanRequested && !ticket.humanRequestedAt ? { humanRequestedAt: now } : {}),
+          ...(humanRequestDueAt ? { humanRequestedAt: now, humanRequestDueAt } : {}),
         },
       });
       if (guard.count === 0) return false;

@@ -40,6 +40,7 @@ export async function insertTicket(pool: Pool, cipher: PiiCipher, row: NewTicket
   const { input, score, decision, now } = row;
   const c = input.customer;
   const enc = (v?: string) => (v ? cipher.encrypt(v) : null);
+  const humanRequested = score.flags.includes('human_requested');
   const status = decision.route === 'ai' ? 'ai_queued' : 'human_queued';
   const reasons = JSON.stringify(decision.reasons);
   const { rowCount } = await pool.query(
@@ -59,10 +60,12 @@ export async function insertTicket(pool: Pool, cipher: PiiCipher, row: NewTicket
      t AS (
        INSERT INTO tickets (id, source, external_id, customer_id, channel, subject_enc, callback_url, metadata, status, route,
                             priority, sentiment, complexity, flags, reasons, language, skills, customer_locale, customer_tier,
-                            queued_at, human_requested_at, first_response_due_at, resolution_due_at, created_at, updated_at)
+                            queued_at, human_requested_at, first_response_due_at, resolution_due_at, created_at, updated_at,
+                            initial_route, human_request_due_at)
        SELECT $1, $2, $3, c.id, $5::"Channel", $6, $7, $8::jsonb, $9::"TicketStatus", $10::"Route",
               $11::"Priority", $12, $13, $14::text[], $15::jsonb, $16, $17::text[], $18, $19::"Tier",
-              $20, $21, $22, $23, $20, $20
+              $20, $21, $22, $23, $20, $20,
+              $10::"Route", $36
          FROM c
        ON CONFLICT (source, external_id) DO NOTHING
        RETURNING id),
@@ -82,11 +85,12 @@ export async function insertTicket(pool: Pool, cipher: PiiCipher, row: NewTicket
       input.subject ? cipher.encrypt(input.subject) : null, input.callbackUrl ?? null, JSON.stringify(input.metadata), status, decision.route,
       decision.priority, score.sentiment, score.complexity, score.flags, reasons, score.language, row.skills,
       input.customer.locale?.toLowerCase() ?? null, input.customer.tier,
-      now, score.flags.includes('human_requested') ? now : null, row.due.firstResponseDueAt, row.due.resolutionDueAt,
+      now, humanRequested ? now : null, row.due.firstResponseDueAt, row.due.resolutionDueAt,
       randomUUID(), cipher.encrypt(input.body),
       randomUUID(), row.scorerVersion, decision.policyVersion,
       randomUUID(),
       c.externalId, enc(c.name), enc(c.email), enc(c.phone), c.locale ?? null, c.aiOptOut,
+      humanRequested ? row.due.humanRequestDueAt : null,
     ],
   );
   return rowCount === 1;

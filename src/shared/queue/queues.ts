@@ -5,6 +5,8 @@ export const QUEUE_NAMES = {
   aiAnswer: 'ai-answer',
   delivery: 'delivery',
   maintenance: 'maintenance',
+  slaWatch: 'sla-watch',
+  supervisorWebhook: 'supervisor-webhook',
 } as const;
 
 /** Job data carries ids only: BullMQ stores job data in clear text in Redis. */

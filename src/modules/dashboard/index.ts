@@ -1,0 +1,1 @@
+export { dashboardRouter } from './dashboard.routes';

@@ -1,0 +1,3 @@
+export { statsRouter } from './stats.routes';
+export { computeSlaStats } from './compute-sla-stats';
+export { computeFairness, FOUR_FIFTHS } from './compute-fairness';

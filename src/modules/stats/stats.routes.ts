@@ -1,0 +1,81 @@
+import { Router } from 'express';
+import type { Deps } from '../../shared/deps';
+import { AppError } from '../../shared/errors/app-error';
+import { decodeCursor, encodeCursor } from '../../shared/http/validation';
+import { requireRole } from '../auth/authenticate';
+import { computeFairness, FOUR_FIFTHS } from './compute-fairness';
+import { computeSlaStats } from './compute-sla-stats';
+import { breachingTickets, fairnessGroups, slaTrend } from './stats.repository';
+import { BreachesQuery, FairnessQuery, SlaStatsQuery, TrendQuery } from './stats.schema';
+
+/** The contract: "open tickets past or within 10 minutes of a due time". */
+const BREACH_HORIZON_MS = 10 * 60_000;
+
+/** Read-only figures for supervisors; every query is bounded by a window or a page. */
+export function statsRouter(deps: Deps): Router {
+  const router = Router();
+  const supervisor = requireRole('supervisor');
+
+  router.get('/v1/stats/sla', supervisor, async (req, res) => {
+    res.json(await computeSlaStats(deps, SlaStatsQuery.parse(req.query)));
+  });
+
+  router.get('/v1/stats/sla/trend', supervisor, async (req, res) => {
+    const q = TrendQuery.parse(req.query);
+    const rows = await slaTrend(deps.db, q.bucket, q.from, q.to, new Date());
+    const rate = (a: number, b: number) => (a + b === 0 ? null : Math.round((a / (a + b)) * 10_000) / 10_000);
+    res.json({
+      from: q.from.toISOString(),
+      to: q.to.toISOString(),
+      bucket: q.bucket,
+      points: rows.map((r) => ({
+        start: r.bucket.toISOString(),
+        key: r.key,
+        firstResponse: { achieved: r.frAchieved, breached: r.frBreached, attainment: rate(r.frAchieved, r.frBreached) },
+        resolution: { achieved: r.resAchieved, breached: r.resBreached, attainment: rate(r.resAchieved, r.resBreached) },
+      })),
+    });
+  });
+
+  router.get('/v1/stats/fairness', supervisor, async (req, res) => {
+    const q = FairnessQuery.parse(req.query);
+    const rows = await fairnessGroups(deps.db, q.attribute, q.from, q.to);
+    res.json({
+      attribute: q.attribute,
+      from: q.from.toISOString(),
+      to: q.to.toISOString(),
+      threshold: FOUR_FIFTHS,
+      minGroupSize: deps.config.fairnessMinGroupSize,
+      groups: computeFairness(rows, deps.config.fairnessMinGroupSize),
+    });
+  });
+
+  router.get('/v1/stats/breaches', supervisor, async (req, res) => {
+    const q = BreachesQuery.parse(req.query);
+    const after = decodeCursor(q.cursor);
+    if (q.cursor && !after) throw new AppError('VALIDATION_FAILED', 'The cursor is not valid.', { errors: [{ path: 'cursor', message: 'is not a cursor from this list' }] });
+    const now = new Date();
+    const rows = await breachingTickets(deps.db, new Date(now.getTime() + BREACH_HORIZON_MS), q.limit + 1, after && { dueAt: after.createdAt, id: after.id });
+    const page = rows.slice(0, q.limit);
+    const clock = (name: string, due: Date | null) =>
+      due && { clock: name, dueAt: due.toISOString(), breached: due <= now, overdueSeconds: Math.floor((now.getTime() - due.getTime()) / 1000) };
+    res.json({
+      items: page.map((r) => ({
+        id: r.id,
+        status: r.status,
+        priority: r.priority,
+        route: r.route,
+        channel: r.channel,
+        source: r.source,
+        assignedAgentId: r.assignedAgentId,
+        createdAt: r.createdAt.toISOString(),
+        nextDueAt: r.nextDue.toISOString(),
+        breached: r.nextDue <= now,
+        clocks: [clock('first_response', r.frDue), clock('resolution', r.resDue), clock('human_request', r.hrDue)].filter(Boolean),
+      })),
+      nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].nextDue, page[page.length - 1].id) : null,
+    });
+  });
+
+  return router;
+}

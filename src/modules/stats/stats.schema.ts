@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+const DAY_MS = 86_400_000;
+const instant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time, e.g. 2026-11-27T00:00:00Z' });
+const windowShape = { from: instant.optional(), to: instant.optional() };
+
+/** A reporting window [from, to): by default the 30 days up to now. */
+function resolveWindow<Q extends { from?: string; to?: string }>(q: Q, ctx: z.RefinementCtx) {
+  const to = q.to ? new Date(q.to) : new Date();
+  const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY_MS);
+  if (from >= to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
+  return { ...q, from, to };
+}
+
+export const GROUP_BY = ['priority', 'route', 'channel', 'source', 'agent'] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+export const SlaStatsQuery = z
+  .object({ ...windowShape, groupBy: z.enum(GROUP_BY).default('priority') })
+  .strict()
+  .transform(resolveWindow);
+
+export const FAIRNESS_ATTRIBUTES = ['locale', 'tier', 'channel'] as const;
+export type FairnessAttribute = (typeof FAIRNESS_ATTRIBUTES)[number];
+export const FairnessQuery = z
+  .object({ ...windowShape, attribute: z.enum(FAIRNESS_ATTRIBUTES).default('locale') })
+  .strict()
+  .transform(resolveWindow);
+
+export const TrendQuery = z
+  .object({ ...windowShape, bucket: z.enum(['hour', 'day']).default('day') })
+  .strict()
+  .transform(resolveWindow)
+  .refine((q) => (q.to.getTime() - q.from.getTime()) / (q.bucket === 'hour' ? 3_600_000 : DAY_MS) <= 400, {
+    message: 'at most 400 buckets: widen the bucket or narrow the window',
+    path: ['bucket'],
+  });
+
+export const BreachesQuery = z
+  .object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(200).optional() })
+  .strict();
