@@ -1,5 +1,5 @@
 import { apiClient, type ApiClient } from '../support/api-client';
-import { buildAgent, claimMine, insertQueuedTickets, privateLanguage } from '../support/agents';
+import { buildAgent, insertQueuedTickets, privateLanguage } from '../support/agents';
 import { eventually, startLocalServer } from '../support/local-server';
 import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
 import { startDeliveryWorker } from '../../src/modules/delivery';
@@ -34,7 +34,8 @@ describe('agent replies reach the helpdesk', () => {
     const [ticketId] = await insertQueuedTickets(app, { language, skills: [] });
     await app.deps.db.ticket.update({ where: { id: ticketId }, data: { callbackUrl: `${helpdesk.url}/hooks/handoff` } });
     const agent = await buildAgent(app, admin, { languages: [language], skills: [] }, { available: true });
-    expect(await claimMine(agent, [ticketId])).toBe(ticketId);
+    // Handed over by an admin rather than claimed, so no other test's agent can compete for it.
+    expect((await admin.post(`/v1/tickets/${ticketId}/transfer`, { agentId: agent.id })).status).toBe(200);
 
     const reply = await agent.client.post(`/v1/tickets/${ticketId}/replies`, { body: 'Hello, I have refunded the second charge.' });
     expect(reply.status).toBe(201);

@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { signedPost } from '../support/signed';
 import { apiClient, type ApiClient } from '../support/api-client';
 import { buildTicket, createKey } from '../support/factories';
 import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
@@ -34,12 +35,12 @@ describe('AI answers with the kb provider', () => {
   const read = async (id: string) => (await admin.get(`/v1/tickets/${id}`)).body;
 
   test('when a routine ticket arrives, then the kb answers it with a disclosure and cited articles, delivered signed to the callback', async () => {
-    const posted = await webhook.post('/v1/tickets', buildTicket({
+    const posted = await signedPost(webhook, '/v1/tickets', buildTicket({
       source,
       subject: 'Forgot my password',
       body: 'Hi, I forgot my password and cannot log in. How do I reset it? Thanks',
       callbackUrl: `${callback.url}/hooks`,
-    }));
+    }), SECRET);
     expect(posted.status).toBe(202);
     expect(posted.body.status).toBe('ai_queued');
 
@@ -66,7 +67,7 @@ describe('AI answers with the kb provider', () => {
   });
 
   test('when the job for an answered ticket is replayed, then nothing changes', async () => {
-    const posted = await webhook.post('/v1/tickets', buildTicket({ source, subject: 'Invoice', body: 'How can I download an invoice for my order?' }));
+    const posted = await signedPost(webhook, '/v1/tickets', buildTicket({ source, subject: 'Invoice', body: 'How can I download an invoice for my order?' }), SECRET);
     await eventually(async () => (await read(posted.body.id)).status === 'ai_answered');
     const before = await read(posted.body.id);
     const outcome = await processAnswerTicket(app.deps, createKbProvider(app.deps.db), { data: { ticketId: posted.body.id }, attemptsMade: 0, opts: { attempts: 4 } });
@@ -77,12 +78,12 @@ describe('AI answers with the kb provider', () => {
   });
 
   test('when the question is off-topic, then a person gets it with the AI draft kept internal, and the customer is told when', async () => {
-    const posted = await webhook.post('/v1/tickets', buildTicket({
+    const posted = await signedPost(webhook, '/v1/tickets', buildTicket({
       source,
       subject: 'Question',
       body: 'Can you recommend a good recipe for lasagne for tonight?',
       callbackUrl: `${callback.url}/hooks`,
-    }));
+    }), SECRET);
     expect(posted.body.route).toBe('ai');
     const ticket = await eventually(async () => {
       const t = await read(posted.body.id);
@@ -100,12 +101,12 @@ describe('AI answers with the kb provider', () => {
   });
 
   test('when a Spanish customer asks, then the answer and its disclosure are in Spanish', async () => {
-    const posted = await webhook.post('/v1/tickets', buildTicket({
+    const posted = await signedPost(webhook, '/v1/tickets', buildTicket({
       source,
       subject: 'Mi paquete',
       body: '¿Cómo puedo hacer el seguimiento de mi paquete? Gracias',
       customer: { locale: 'es' },
-    }));
+    }), SECRET);
     const ticket = await eventually(async () => {
       const t = await read(posted.body.id);
       return t.status === 'ai_answered' ? t : null;
@@ -116,10 +117,10 @@ describe('AI answers with the kb provider', () => {
   });
 
   test('when the customer follows up with another question, then the AI answers again; when unhappy, a person gets the whole thread', async () => {
-    const posted = await webhook.post('/v1/tickets', buildTicket({ source, subject: 'VAT', body: 'Do your prices include VAT?', callbackUrl: `${callback.url}/hooks` }));
+    const posted = await signedPost(webhook, '/v1/tickets', buildTicket({ source, subject: 'VAT', body: 'Do your prices include VAT?', callbackUrl: `${callback.url}/hooks` }), SECRET);
     await eventually(async () => (await read(posted.body.id)).status === 'ai_answered');
 
-    const second = await webhook.post(`/v1/tickets/${posted.body.id}/messages`, { body: 'Thanks. And how do I download an invoice for my order?' });
+    const second = await signedPost(webhook, `/v1/tickets/${posted.body.id}/messages`, { body: 'Thanks. And how do I download an invoice for my order?' }, SECRET);
     expect(second.status).toBe(200);
     const answeredTwice = await eventually(async () => {
       const t = await read(posted.body.id);
@@ -127,7 +128,7 @@ describe('AI answers with the kb provider', () => {
     });
     expect(answeredTwice.messages.filter((m: any) => m.author === 'ai')[1].sources[0].slug).toMatch(/invoice/);
 
-    const unhappy = await webhook.post(`/v1/tickets/${posted.body.id}/messages`, { body: 'That didn\'t help at all, this is useless.' });
+    const unhappy = await signedPost(webhook, `/v1/tickets/${posted.body.id}/messages`, { body: 'That didn\'t help at all, this is useless.' }, SECRET);
     expect(unhappy.body.status).toBe('human_queued');
     expect(unhappy.body.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'CUSTOMER_DISSATISFIED' })]));
     expect(unhappy.body.messages.filter((m: any) => m.author === 'customer')).toHaveLength(3);
