@@ -4,7 +4,8 @@ import { AppError } from '../../shared/errors/app-error';
 import { scoreTicket, SCORER_VERSION, type TicketScore } from '../scoring';
 import { decideRoute, requiredSkills, type Reason, type RouteDecision } from '../routing';
 import { computeDueTimes, loadSlaPolicies } from '../sla';
-import { enqueueAiAnswer } from './receive-ticket';
+import { countDecision } from '../../shared/metrics';
+import { enqueueAiAnswer, type CallContext } from './receive-ticket';
 
 /** After this many AI answers the next follow-up goes to a person: the AI is clearly not solving it. */
 export const MAX_AI_TURNS = 2;
@@ -14,7 +15,7 @@ export const MAX_AI_TURNS = 2;
  * allows it. The status guard in the final update makes a race with the AI worker safe: the
  * loser re-reads and decides again.
  */
-export async function receiveFollowUp(deps: Deps, ticketId: string, body: string): Promise<void> {
+export async function receiveFollowUp(deps: Deps, ticketId: string, body: string, ctx: CallContext = {}): Promise<void> {
   const { db, cipher, policy } = deps;
   for (let attempt = 0; attempt < 3; attempt++) {
     const ticket = await db.ticket.findUniqueOrThrow({
@@ -92,7 +93,8 @@ export async function receiveFollowUp(deps: Deps, ticketId: string, body: string
       return true;
     });
     if (!applied) continue;
-    if (plan?.status === 'ai_queued') await enqueueAiAnswer(deps, ticket);
+    if (plan) countDecision('follow_up', plan.decision);
+    if (plan?.status === 'ai_queued') await enqueueAiAnswer(deps, ticket, ctx.requestId);
     return;
   }
   throw new AppError('CONFLICT', 'The ticket changed while the follow-up was being stored; retry the delivery.', { retryAfterSeconds: 1 });
