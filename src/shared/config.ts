@@ -53,7 +53,7 @@ const Env = z.object({
     .default('true')
     .transform((v) => v === 'true'),
   // When set, scrapers must send it as a bearer token; leave unset only where the port is private.
-  METRICS_TOKEN: z.string().min(16).optional(),
+  METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Where development-only generated secrets are kept.
   DATA_DIR: z.string().default('.handoff'),
