@@ -6,11 +6,14 @@ import type { Deps } from './shared/deps';
 import { AppError } from './shared/errors/app-error';
 import { errorHandler } from './shared/errors/error-handler';
 import { healthRouter } from './shared/http/health.routes';
+import { httpMetrics, metricsRouter } from './shared/http/metrics.routes';
 import { parseJson, rejectDangerousJson, requireJson } from './shared/http/json-body';
 import { rateLimit } from './shared/http/rate-limit';
 import { authenticate } from './modules/auth/authenticate';
 import { apiKeysRouter } from './modules/auth/api-keys.routes';
 import { intakeRouter } from './modules/intake/intake.routes';
+import { webhooksRouter } from './modules/intake/adapters/webhooks.routes';
+import { queueBoardRouter } from './modules/admin/queue-board.routes';
 import { ticketsRouter } from './modules/tickets/tickets.routes';
 import { kbRouter, reviewsRouter } from './modules/ai';
 import { deliveriesRouter } from './modules/delivery';
@@ -32,6 +35,7 @@ export function buildApp(deps: Deps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(httpMetrics());
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -51,6 +55,9 @@ export function buildApp(deps: Deps): Express {
   app.use(helmet());
   app.use(healthRouter(deps));
   app.use(dashboardRouter());
+  // Outside /v1: scrapers and browsers authenticate their own way (see docs/operations.md).
+  app.use(metricsRouter(deps));
+  app.use(queueBoardRouter(deps));
 
   const { redis, config } = deps;
   // Per IP a looser budget than per key: one helpdesk may send for several keys from one address.
@@ -59,6 +66,7 @@ export function buildApp(deps: Deps): Express {
   app.use('/v1', perIp, authenticate(deps.db, config.adminApiKey), perKey, requireJson, parseJson(config.bodyLimitBytes), rejectDangerousJson);
   app.use(apiKeysRouter(deps));
   app.use(intakeRouter(deps));
+  app.use(webhooksRouter(deps));
   app.use(ticketsRouter(deps));
   app.use(kbRouter(deps));
   app.use(reviewsRouter(deps));

@@ -88,6 +88,13 @@ const Env = z.object({
     .default('true')
     .transform((v) => v === 'true'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  // GET /metrics for Prometheus. On by default: it holds counts only, no personal data.
+  METRICS_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  // When set, scrapers must send it as a bearer token; leave unset only where the port is private.
+  METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Where development-only generated secrets are kept.
   DATA_DIR: z.string().default('.handoff'),
@@ -154,6 +161,7 @@ function buildConfig(env: z.infer<typeof Env>, secrets: { adminApiKey: string; p
     dbAutoMigrate: env.DB_AUTO_MIGRATE,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
+    metrics: Object.freeze({ enabled: env.METRICS_ENABLED, token: env.METRICS_TOKEN }),
   });
 }
 

@@ -63,7 +63,8 @@ describe('POST /v1/tickets', () => {
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ route: 'ai', status: 'ai_queued', reasons: [expect.objectContaining({ code: 'ROUTINE' })] });
     const job = await app.deps.queues.aiAnswer.getJob(res.body.id);
-    expect(job?.data).toEqual({ ticketId: res.body.id });
+    // Ids only: BullMQ keeps job data in clear text.
+    expect(job?.data).toEqual({ ticketId: res.body.id, requestId: res.headers.get('x-request-id') });
   });
 
   test('when the customer asks for a person, then the ticket waits for a human with due times from the policy and no AI job', async () => {

@@ -8,7 +8,8 @@ import { forgetCachedKeys, generateKey, hashKey } from './api-keys';
 import { requireRole } from './authenticate';
 import { ROLES } from './principal';
 
-const createKeySchema = z
+/** The one shape of a new key, for the API and the operator CLI alike. */
+export const createKeySchema = z
   .object({
     name: identifier(200),
     role: z.enum(ROLES),

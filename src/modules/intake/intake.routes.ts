@@ -34,7 +34,7 @@ export function intakeRouter(deps: Deps): Router {
     const input = newTicketSchema.parse(req.body);
     assertCanWriteSource(req.principal!, input.source);
     if (input.callbackUrl) await assertCallbackAllowed(input.callbackUrl, deps.config.callbackAllowedHosts);
-    const { created, ticket } = await receiveTicket(deps, input);
+    const { created, ticket } = await receiveTicket(deps, input, { requestId: String(req.id) });
     res.status(created ? 202 : 200).json(ticketSummary(ticket));
   });
 
@@ -44,7 +44,7 @@ export function intakeRouter(deps: Deps): Router {
     if (!current) throw notFound('Ticket');
     assertCanWriteSource(req.principal!, current.source);
     // The same signed delivery again: answer as before, store nothing.
-    if (!req.webhookReplay) await receiveFollowUp(deps, current.id, input.body);
+    if (!req.webhookReplay) await receiveFollowUp(deps, current.id, input.body, { requestId: String(req.id) });
     const ticket = await findFullTicket(deps.db, current.id);
     res.json(ticketDetail(ticket!, deps.cipher, { includeInternal: false }));
   });

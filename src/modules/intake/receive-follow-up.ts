@@ -4,7 +4,8 @@ import { AppError } from '../../shared/errors/app-error';
 import { scoreTicket, SCORER_VERSION, type TicketScore } from '../scoring';
 import { decideRoute, requiredSkills, type Reason, type RouteDecision } from '../routing';
 import { computeDueTimes, loadSlaPolicies } from '../sla';
-import { enqueueAiAnswer } from './receive-ticket';
+import { countDecision } from '../../shared/metrics';
+import { enqueueAiAnswer, type CallContext } from './receive-ticket';
 import { sendEscalationNotice } from '../ai/escalate';
 
 /** After this many AI answers the next follow-up goes to a person: the AI is clearly not solving it. */
@@ -15,7 +16,7 @@ export const MAX_AI_TURNS = 2;
  * allows it. The status guard in the final update makes a race with the AI worker safe: the
  * loser re-reads and decides again.
  */
-export async function receiveFollowUp(deps: Deps, ticketId: string, body: string): Promise<void> {
+export async function receiveFollowUp(deps: Deps, ticketId: string, body: string, ctx: CallContext = {}): Promise<void> {
   const { db, cipher, policy } = deps;
   for (let attempt = 0; attempt < 3; attempt++) {
     const ticket = await db.ticket.findUniqueOrThrow({
@@ -96,7 +97,8 @@ export async function receiveFollowUp(deps: Deps, ticketId: string, body: string
       return true;
     });
     if (!applied) continue;
-    if (plan?.status === 'ai_queued') await enqueueAiAnswer(deps, ticket);
+    if (plan) countDecision('follow_up', plan.decision);
+    if (plan?.status === 'ai_queued') await enqueueAiAnswer(deps, ticket, ctx.requestId);
     // Nobody waits in silence: the customer hears that a person has the ticket and by when.
     if (plan?.status === 'human_queued') await sendEscalationNotice(deps, ticketId);
     return;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Ticket } from '@prisma/client';
 import type { Deps } from '../../shared/deps';
 import { ENQUEUE_TIMEOUT_MS, withTimeout } from '../../shared/with-timeout';
+import { countDecision } from '../../shared/metrics';
 import { aiJobId, AI_ANSWER_JOB_OPTIONS } from '../../shared/queue/queues';
 import { scoreTicket, SCORER_VERSION } from '../scoring';
 import { decideRoute, requiredSkills } from '../routing';
@@ -10,6 +11,11 @@ import { findTicketBySourceId } from '../tickets/ticket.repository';
 import type { TicketSummarySource } from '../tickets/ticket-view';
 import type { NewTicket } from './intake.schema';
 import { countRecentTickets, insertTicket, type NewTicketRow } from './ticket-store';
+
+/** Who asked: carried into the jobs a request causes, for following one request through the logs. */
+export interface CallContext {
+  requestId?: string;
+}
 
 export interface ReceiveResult {
   created: boolean;
@@ -20,7 +26,7 @@ export interface ReceiveResult {
  * Stores an incoming ticket once, with its routing decision, then hands it to the AI queue or
  * leaves it waiting for a person. A redelivery (same source and externalId) changes nothing.
  */
-export async function receiveTicket(deps: Deps, input: NewTicket): Promise<ReceiveResult> {
+export async function receiveTicket(deps: Deps, input: NewTicket, ctx: CallContext = {}): Promise<ReceiveResult> {
   const { db, pool, cipher, policy } = deps;
   // Only the words the customer wrote are scored; who they are never reaches the scorer.
   const score = scoreTicket({ subject: input.subject, body: input.body });
@@ -46,8 +52,9 @@ export async function receiveTicket(deps: Deps, input: NewTicket): Promise<Recei
     if (!existing) throw new Error('ticket conflict without a stored ticket');
     return { created: false, ticket: existing };
   }
+  countDecision('intake', decision);
   const ticket = newTicketView(row);
-  if (ticket.status === 'ai_queued') await enqueueAiAnswer(deps, { id: ticket.id, aiTurns: 0 });
+  if (ticket.status === 'ai_queued') await enqueueAiAnswer(deps, { id: ticket.id, aiTurns: 0 }, ctx.requestId);
   return { created: true, ticket };
 }
 
@@ -77,20 +84,24 @@ function newTicketView(row: NewTicketRow): TicketSummarySource {
  * Nudges the AI worker. Postgres already holds the ticket as ai_queued, so if Redis is down the
  * sweeper enqueues it later; intake still succeeds.
  */
-export async function enqueueAiAnswer(deps: Pick<Deps, 'queues' | 'logger' | 'config'>, ticket: Pick<Ticket, 'id' | 'aiTurns'>): Promise<boolean> {
+export async function enqueueAiAnswer(
+  deps: Pick<Deps, 'queues' | 'logger' | 'config'>,
+  ticket: Pick<Ticket, 'id' | 'aiTurns'>,
+  requestId?: string,
+): Promise<boolean> {
   try {
     // BullMQ waits for a connection that may not come back; intake must not hang on it.
     await withTimeout(
       deps.queues.aiAnswer.add(
         'answer',
-        { ticketId: ticket.id },
+        { ticketId: ticket.id, ...(requestId ? { requestId } : {}) },
         { ...AI_ANSWER_JOB_OPTIONS, backoff: { type: 'exponential', delay: deps.config.ai.retryDelayMs }, jobId: aiJobId(ticket.id, ticket.aiTurns) },
       ),
       ENQUEUE_TIMEOUT_MS,
     );
     return true;
   } catch (err) {
-    deps.logger.warn({ ticketId: ticket.id, err: { message: (err as Error).message } }, 'enqueue failed; sweeper will retry');
+    deps.logger.warn({ ticketId: ticket.id, requestId, err: { message: (err as Error).message } }, 'enqueue failed; sweeper will retry');
     return false;
   }
 }

@@ -12,6 +12,8 @@ export const QUEUE_NAMES = {
 /** Job data carries ids only: BullMQ stores job data in clear text in Redis. */
 export interface AiAnswerJob {
   ticketId: string;
+  /** The HTTP request that caused the job, so its logs can be followed into the worker. */
+  requestId?: string;
 }
 
 export const AI_ANSWER_JOB_OPTIONS: JobsOptions = {
