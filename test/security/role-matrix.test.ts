@@ -60,6 +60,12 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'GET', path: () => '/v1/stats/sla/trend?bucket=day', allowed: ['admin', 'supervisor'] },
   { method: 'GET', path: () => '/v1/stats/fairness?attribute=tier', allowed: ['admin', 'supervisor'] },
   { method: 'GET', path: () => '/v1/stats/breaches', allowed: ['admin', 'supervisor'] },
+  { method: 'POST', path: () => '/v1/webhooks/zendesk', body: () => ({}), allowed: ['admin'], note: 'webhook keys only for source zendesk' },
+  { method: 'POST', path: () => '/v1/webhooks/intercom', body: () => ({}), allowed: ['admin'] },
+  { method: 'POST', path: () => '/v1/webhooks/freshdesk', body: () => ({}), allowed: ['admin'] },
+  { method: 'GET', path: () => '/admin/queues', allowed: ['admin'] },
+  { method: 'GET', path: () => '/metrics', allowed: 'public', note: 'METRICS_TOKEN unset' },
+  { method: 'GET', path: () => '/dashboard', allowed: 'public', note: 'the page; its data needs a supervisor key' },
   // Ticket work last, in an order that keeps the fixture ticket assigned to the agent until the end.
   { method: 'POST', path: (c) => `/v1/tickets/${c.ticketId}/replies`, body: () => ({ body: 'On it.' }), allowed: ['agent'], note: 'an admin key has no agent to reply as' },
   { method: 'POST', path: (c) => `/v1/tickets/${c.ticketId}/resolve`, allowed: ['agent'] },

@@ -1,3 +1,4 @@
+import { aiConfidence } from '../../shared/metrics';
 import type { Job } from 'bullmq';
 import { z } from 'zod';
 import type { Deps } from '../../shared/deps';
@@ -54,6 +55,7 @@ export async function processAnswerTicket(
     }
 
     const min = deps.config.ai.minConfidence;
+    aiConfidence.observe({ provider: provider.name, outcome: answer.confidence < min ? 'draft' : 'sent' }, answer.confidence);
     if (answer.confidence < min || !answer.text.trim()) {
       const empty = !answer.text.trim() && answer.confidence >= min;
       const moved = await escalateToHuman(deps, {

@@ -1,3 +1,4 @@
+import { deliveryFailures } from '../../shared/metrics';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Deps } from '../../shared/deps';
 import { createWorkerRedis, QUEUE_NAMES, type DeliveryJob } from '../../shared/queue/queues';
@@ -56,6 +57,7 @@ export async function processDelivery(deps: Deps, job: Pick<Job<DeliveryJob>, 'd
     where: { id: delivery.id },
     data: { attempts: { increment: 1 }, lastStatus: status ?? null, lastError: error, ...(lastAttempt ? { status: 'failed' } : {}) },
   });
+  deliveryFailures.inc({ outcome: lastAttempt ? 'exhausted' : 'retrying' });
   throw new Error(error);
 }
 

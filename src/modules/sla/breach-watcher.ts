@@ -1,3 +1,4 @@
+import { slaBreaches } from '../../shared/metrics';
 import { randomUUID } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import type { Deps } from '../../shared/deps';
@@ -87,6 +88,7 @@ export async function markBreaches(deps: Pick<Deps, 'db' | 'cipher' | 'config' |
         data: rows.map((r) => ({ ticketId: r.id, type: 'sla_breached', data: { clock, dueAt: r.due_at.toISOString(), priority: r.priority }, createdAt: now })),
       });
       const out: Breach[] = rows.map((r) => ({ ticketId: r.id, clock, dueAt: r.due_at, priority: r.priority, deliveryId: url ? randomUUID() : null }));
+      for (const r of rows) slaBreaches.inc({ kind: clock, priority: r.priority });
       if (url) {
         await tx.delivery.createMany({
           data: out.map((b, i) => ({
