@@ -19,7 +19,8 @@ describe('concurrent claims never collide', () => {
   beforeAll(async () => {
     app = await startApp();
     admin = apiClient(app.url, ADMIN_KEY);
-    db = createPrisma(app.config.databaseUrl, 25);
+    // 100 claims in flight share 25 connections: on a loaded machine a claim may wait long for one.
+    db = createPrisma(app.config.databaseUrl, 25, 120_000);
   });
   afterAll(async () => {
     await db.$disconnect();

@@ -5,8 +5,9 @@ export type Db = PrismaClient;
 export type Tx = Prisma.TransactionClient;
 
 /** One client per process, talking to Postgres through adapter-pg (no native query engine). */
-export function createPrisma(databaseUrl: string, poolSize = 10): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5_000 });
+export function createPrisma(databaseUrl: string, poolSize = 10, connectionTimeoutMs = 10_000): PrismaClient {
+  // The timeout covers waiting for a free pooled connection too, not only connecting.
+  const adapter = new PrismaPg({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: connectionTimeoutMs });
   return new PrismaClient({ adapter });
 }
 
