@@ -36,6 +36,8 @@ export interface DemoSummary {
   aiAnswersWritten: number;
   agentReplies: number;
   resolved: number;
+  /** Tickets still waiting for a person at the end, by language (none of the demo agents could take them). */
+  stillWaiting: Record<string, number>;
   timedOut: boolean;
   sla: any;
   fairness: any;
@@ -46,12 +48,14 @@ export interface DemoSummary {
 const SETTLED = new Set(['ai_answered', 'resolved']);
 const SOURCE = 'demo';
 
+const ALL_SKILLS = ['billing', 'technical', 'account_security', 'complaints', 'sensitive_care', 'legal', 'privacy'];
+/** Every skill is covered in en/es/fr/de/pt, so only languages nobody speaks (it, ja) are left waiting. */
 const AGENTS = [
-  { name: 'Ana García', skills: ['billing', 'account_security', 'complaints'], languages: ['en', 'es'] },
-  { name: 'Camille Martin', skills: ['technical', 'complaints', 'billing'], languages: ['fr', 'en'] },
-  { name: 'Jonas Weber', skills: ['account_security', 'legal', 'privacy', 'technical'], languages: ['de', 'en'] },
-  { name: 'João Silva', skills: ['sensitive_care', 'complaints', 'billing', 'account_security'], languages: ['pt', 'es', 'en'] },
-  { name: 'Sam Taylor', skills: ['legal', 'privacy', 'sensitive_care', 'technical', 'complaints'], languages: ['en', 'fr', 'de'] },
+  { name: 'Ana García', skills: ALL_SKILLS.filter((s) => s !== 'sensitive_care'), languages: ['es', 'en'] },
+  { name: 'Camille Martin', skills: ALL_SKILLS.filter((s) => s !== 'sensitive_care'), languages: ['fr', 'en'] },
+  { name: 'Jonas Weber', skills: ALL_SKILLS.filter((s) => s !== 'sensitive_care'), languages: ['de', 'en'] },
+  { name: 'João Silva', skills: ALL_SKILLS, languages: ['pt', 'es'] },
+  { name: 'Sam Taylor', skills: ALL_SKILLS, languages: ['en', 'fr', 'de'] },
 ];
 
 /** A small seeded generator, so a given --seed replays the same day. */
@@ -318,7 +322,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
   const reasons: Record<string, number> = {};
   let aiAnswersWritten = 0;
   let resolved = 0;
+  const stillWaiting: Record<string, number> = {};
   for (const t of finals) {
+    if (t.status === 'human_queued') stillWaiting[t.language] = (stillWaiting[t.language] ?? 0) + 1;
     const row = `${tracked.get(t.id)!.initialRoute} → ${t.route}`;
     byRouteAndStatus[row] ??= {};
     byRouteAndStatus[row]![t.status] = (byRouteAndStatus[row]![t.status] ?? 0) + 1;
@@ -346,6 +352,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
     aiAnswersWritten,
     agentReplies,
     resolved,
+    stillWaiting,
     timedOut,
     sla,
     fairness,

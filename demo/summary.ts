@@ -18,6 +18,10 @@ export function printSummary(s: DemoSummary): void {
     ),
   );
 
+  const waiting = Object.entries(s.stillWaiting);
+  if (waiting.length > 0) {
+    console.log(`Still waiting for a person: ${waiting.map(([lang, n]) => `${n} in ${lang}`).join(', ')} (no demo agent speaks or has the skills for them: that is what the queue and SLA breaches are for).\n`);
+  }
   console.log('Reasons (tickets whose decisions gave each)');
   console.table(Object.fromEntries(Object.entries(s.reasons).sort((a, b) => b[1] - a[1]).map(([code, n]) => [code, { tickets: n }])));
 

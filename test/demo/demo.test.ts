@@ -1,0 +1,50 @@
+import { runDemo, type DemoSummary } from '../../demo/demo';
+import { startWorkers } from '../../src/workers';
+import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
+
+describe('npm run demo', () => {
+  let app: TestApp;
+  let workers: { close(): Promise<void> };
+  let summary: DemoSummary;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    app = await startApp();
+    workers = await startWorkers(app.deps);
+    summary = await runDemo({ url: app.url, adminKey: ADMIN_KEY, tickets: 12, speed: 4, maxSeconds: 90, seed: 3, progress: false, log: (l) => lines.push(l) });
+  }, 120_000);
+
+  afterAll(async () => {
+    await workers?.close();
+    await app?.close();
+  });
+
+  it('when a small day is replayed, then every ticket is routed and accounted for in the summary', () => {
+    expect(summary.timedOut).toBe(false);
+    expect(summary.tickets).toBe(12);
+    const cells = Object.entries(summary.byRouteAndStatus).flatMap(([route, byStatus]) => Object.entries(byStatus).map(([status, n]) => ({ route, status, n })));
+    expect(cells.reduce((a, c) => a + c.n, 0)).toBe(12);
+    for (const c of cells) {
+      expect(c.route).toMatch(/^(ai|human) → (ai|human)$/);
+      expect(c.status).not.toBe('ai_queued');
+    }
+    expect(summary.reasons.ROUTINE ?? 0).toBeGreaterThan(0);
+  });
+
+  it('when callbacks to loopback are allowed, then AI answers with their disclosure and agent replies reach the helpdesk', () => {
+    expect(summary.callbacksEnabled).toBe(true);
+    expect(lines.join('\n')).not.toContain('CALLBACK_ALLOWED_HOSTS');
+    expect(summary.delivered.aiAnswers).toBeGreaterThanOrEqual(1);
+    expect(summary.delivered.aiWithDisclosure).toBe(summary.delivered.aiAnswers);
+    expect(summary.agentReplies).toBeGreaterThanOrEqual(1);
+    expect(summary.delivered.agentReplies).toBe(summary.agentReplies);
+    expect(summary.resolved).toBeGreaterThanOrEqual(1);
+  });
+
+  it('when the day is over, then the supervisor stats and the dashboard URL are in the summary', () => {
+    expect(summary.sla.groups.map((g: { key: string }) => g.key).sort()).toEqual(expect.arrayContaining(['ai']));
+    expect(Array.isArray(summary.fairness.groups)).toBe(true);
+    expect(summary.dashboardUrl).toBe(`${app.url}/dashboard`);
+    expect(summary.supervisorKey).toMatch(/^hk_/);
+  });
+});
