@@ -35,6 +35,8 @@ export interface DemoSummary {
   delivered: { aiAnswers: number; agentReplies: number; aiWithDisclosure: number };
   aiAnswersWritten: number;
   agentReplies: number;
+  /** Tickets an earlier demo run left waiting that this run's agents took and answered. */
+  earlierDemoTickets: number;
   resolved: number;
   /** Tickets still waiting for a person at the end, by language (none of the demo agents could take them). */
   stillWaiting: Record<string, number>;
@@ -87,6 +89,8 @@ interface SimAgent {
   api: Client;
   /** ticket id → demo time when the agent will reply, then resolve. */
   held: Map<string, { replyAt: number; replied: boolean; lang: string }>;
+  /** Set when the agent claimed a helpdesk's real ticket: it hands it back and claims no more. */
+  stopped: boolean;
 }
 
 /** Runs one replay and returns the figures the summary shows; never leaves agents online. */
@@ -118,7 +122,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
     );
     const api = client(opts.url, await newKey('agent', { agentId: created.id }));
     expectStatus(await api.patch(`/v1/agents/${created.id}`, { status: 'available' }), 200, 'Setting an agent available');
-    agents.push({ id: created.id, name: a.name, api, held: new Map() });
+    agents.push({ id: created.id, name: a.name, api, held: new Map(), stopped: false });
   }
 
   const tracked = new Map<string, Tracked>();
@@ -134,6 +138,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
   let callbacksEnabled = true;
   let followUps = 0;
   let agentReplies = 0;
+  let earlierDemoTickets = 0;
   const bar = opts.progress
     ? new SingleBar({
         format: ' day {bar} {value}/{total} settled | sent {sent} | AI {ai} | with agents {agents} | waiting {waiting}',
@@ -229,7 +234,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
       if (now < h.replyAt) continue;
       if (!h.replied) {
         const res = await a.api.post(`/v1/tickets/${ticketId}/replies`, { body: AGENT_REPLIES[h.lang] ?? AGENT_REPLIES.en });
-        if (res.status === 201) agentReplies++;
+        if (res.status === 201 && tracked.has(ticketId)) agentReplies++;
         h.replied = true;
         h.replyAt = now + tick(600);
         if (res.status !== 201) a.held.delete(ticketId);
@@ -240,10 +245,19 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
         if (t && res.status === 200) t.status = 'resolved';
       }
     }
-    if (a.held.size < 3) {
+    if (a.held.size < 3 && !a.stopped) {
       const res = await a.api.post(`/v1/agents/${a.id}/claim`);
       if (res.status === 200 && res.body?.ticket) {
         const t = res.body.ticket;
+        // Claims take the best waiting ticket of any source: simulated agents must never answer a real customer.
+        if (t.source !== SOURCE) {
+          await a.api.post(`/v1/tickets/${t.id}/release`, { reason: 'Claimed by a simulated demo agent; handed back untouched.' });
+          a.stopped = true;
+          opts.log(`\n${a.name} claimed a ticket from source "${t.source}" and handed it back untouched; this agent stops claiming. Run the demo against a development instance.`);
+          return false;
+        }
+        // A ticket left waiting by an earlier demo run is worked like any other.
+        if (!tracked.has(t.id)) earlierDemoTickets++;
         a.held.set(t.id, { replyAt: now + tick(800 + random() * 2400), replied: false, lang: t.language ?? 'en' });
         const tr = tracked.get(t.id);
         if (tr) tr.status = 'assigned';
@@ -351,6 +365,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
     },
     aiAnswersWritten,
     agentReplies,
+    earlierDemoTickets,
     resolved,
     stillWaiting,
     timedOut,

@@ -33,6 +33,7 @@ export function printSummary(s: DemoSummary): void {
     'agent replies sent': { count: s.agentReplies },
     'agent replies delivered to the helpdesk': { count: s.callbacksEnabled ? s.delivered.agentReplies : 'callbacks off' },
     'tickets resolved by agents': { count: s.resolved },
+    'left over from earlier demo runs, also answered': { count: s.earlierDemoTickets },
   });
 
   console.log(`SLA attainment since the run started (GET /v1/stats/sla?groupBy=route; other traffic in the window counts too)`);

@@ -48,3 +48,28 @@ describe('npm run demo', () => {
     expect(summary.supervisorKey).toMatch(/^hk_/);
   });
 });
+
+describe('npm run demo against a Handoff that refuses loopback callbacks', () => {
+  let app: TestApp;
+  let workers: { close(): Promise<void> };
+
+  beforeAll(async () => {
+    app = await startApp({ CALLBACK_ALLOWED_HOSTS: '' });
+    workers = await startWorkers(app.deps);
+  });
+
+  afterAll(async () => {
+    await workers?.close();
+    await app?.close();
+  });
+
+  it('when the callback URL is refused, then the demo posts without it, prints the hint and still accounts for every ticket', async () => {
+    const lines: string[] = [];
+    const summary = await runDemo({ url: app.url, adminKey: ADMIN_KEY, tickets: 4, speed: 4, maxSeconds: 60, seed: 5, progress: false, log: (l) => lines.push(l) });
+    expect(summary.callbacksEnabled).toBe(false);
+    expect(lines.join('\n')).toContain('CALLBACK_ALLOWED_HOSTS=127.0.0.1');
+    expect(summary.tickets).toBe(4);
+    expect(Object.values(summary.byRouteAndStatus).flatMap((byStatus) => Object.values(byStatus)).reduce((a, b) => a + b, 0)).toBe(4);
+    expect(summary.delivered.aiAnswers + summary.delivered.agentReplies).toBe(0);
+  }, 90_000);
+});
