@@ -1,6 +1,19 @@
 import { runDemo, type DemoSummary } from '../../demo/demo';
 import { startWorkers } from '../../src/workers';
+import { setupDatabase } from '../../src/shared/db/setup-database';
+import { createLogger } from '../../src/shared/logger';
 import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
+
+/**
+ * The demo's agents claim the best waiting ticket of any source, as agents do, so they would take
+ * (and hand back) other test files' tickets: the demo runs in a database of its own.
+ */
+async function startDemoApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const url = new URL(process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/handoff_test');
+  url.pathname = `${url.pathname}_demo`;
+  await setupDatabase(url.toString(), createLogger('silent'));
+  return startApp({ DATABASE_URL: url.toString(), ...env });
+}
 
 describe('npm run demo', () => {
   let app: TestApp;
@@ -9,7 +22,7 @@ describe('npm run demo', () => {
   const lines: string[] = [];
 
   beforeAll(async () => {
-    app = await startApp();
+    app = await startDemoApp();
     workers = await startWorkers(app.deps);
     summary = await runDemo({ url: app.url, adminKey: ADMIN_KEY, tickets: 12, speed: 4, maxSeconds: 90, seed: 3, progress: false, log: (l) => lines.push(l) });
   }, 120_000);
@@ -54,9 +67,9 @@ describe('npm run demo against a Handoff that refuses loopback callbacks', () =>
   let workers: { close(): Promise<void> };
 
   beforeAll(async () => {
-    app = await startApp({ CALLBACK_ALLOWED_HOSTS: '' });
+    app = await startDemoApp({ CALLBACK_ALLOWED_HOSTS: '' });
     workers = await startWorkers(app.deps);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await workers?.close();
