@@ -77,6 +77,22 @@ describe('AI answers with the kb provider', () => {
     expect(after.updatedAt).toBe(before.updatedAt);
   });
 
+  test('when a worker died after committing an answer but before recording its delivery, then the replayed job delivers it once', async () => {
+    const posted = await signedPost(webhook, '/v1/tickets', buildTicket({ source, subject: 'Password', body: 'How do I reset my password?', callbackUrl: `${callback.url}/hooks` }), SECRET);
+    await eventually(async () => (await read(posted.body.id)).status === 'ai_answered');
+    const row = await app.deps.db.delivery.findFirstOrThrow({ where: { ticketId: posted.body.id } });
+    await eventually(async () => (await app.deps.db.delivery.findUniqueOrThrow({ where: { id: row.id } })).status === 'delivered');
+    // The crash window: the answer is committed, its delivery record never written.
+    await app.deps.db.delivery.delete({ where: { id: row.id } });
+    const job = { data: { ticketId: posted.body.id }, attemptsMade: 0, opts: { attempts: 4 } };
+    expect(await processAnswerTicket(app.deps, createKbProvider(app.deps.db), job)).toBe('skipped');
+    expect(await processAnswerTicket(app.deps, createKbProvider(app.deps.db), job)).toBe('skipped');
+    const rows = await app.deps.db.delivery.findMany({ where: { ticketId: posted.body.id } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0].messageId).toBe(row.messageId);
+    await eventually(async () => (await app.deps.db.delivery.findUniqueOrThrow({ where: { id: rows[0].id } })).status === 'delivered');
+  });
+
   test('when the question is off-topic, then a person gets it with the AI draft kept internal, and the customer is told when', async () => {
     const posted = await signedPost(webhook, '/v1/tickets', buildTicket({
       source,

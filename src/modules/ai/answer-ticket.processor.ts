@@ -35,7 +35,11 @@ export async function processAnswerTicket(
   // A follow-up may land between our read and our write; the guard notices and we read again.
   for (let round = 0; round < 3; round++) {
     const ticket = await deps.db.ticket.findUnique({ where: { id: ticketId }, include: { messages: { orderBy: { createdAt: 'asc' } } } });
-    if (!ticket || ticket.status !== 'ai_queued') return 'skipped';
+    if (!ticket) return 'skipped';
+    if (ticket.status !== 'ai_queued') {
+      await deliverCommittedAnswers(deps, ticket);
+      return 'skipped';
+    }
     const language = disclosureLanguage(ticket.language);
     const { question, context } = buildPrompt(deps, ticket, language);
 
@@ -107,6 +111,20 @@ export async function processAnswerTicket(
   }
   // The ticket keeps changing under us; the sweeper or the next job will try again.
   return 'retry';
+}
+
+/**
+ * A worker killed after committing an answer but before recording its delivery leaves the message
+ * undelivered; the job comes back (stalled-job recovery) and finds the ticket answered. Recording the
+ * missing deliveries here closes that gap; deliverMessage is idempotent per message.
+ */
+async function deliverCommittedAnswers(deps: Deps, ticket: { id: string; callbackUrl: string | null; messages: { id: string; author: string; internal: boolean }[] }): Promise<void> {
+  if (!ticket.callbackUrl) return;
+  const answers = ticket.messages.filter((m) => m.author === 'ai' && !m.internal);
+  if (answers.length === 0) return;
+  const recorded = await deps.db.delivery.findMany({ where: { messageId: { in: answers.map((m) => m.id) } }, select: { messageId: true } });
+  const done = new Set(recorded.map((d) => d.messageId));
+  for (const m of answers) if (!done.has(m.id)) await deliverMessage(deps, { ticketId: ticket.id, messageId: m.id });
 }
 
 /**
