@@ -2,6 +2,9 @@
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }];
 module.exports = {
   testTimeout: 30000,
+  // A safety net, not a habit: every file closes what it opens, but the suite starts real child
+  // processes and servers, and one leaked handle after a failure must not hang CI for its full limit.
+  forceExit: true,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     {
