@@ -128,22 +128,23 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: 'post', path: '/v1/tickets/{id}/replies', tag: 'agents', summary: "The assigned agent's reply (delivered to the helpdesk)",
-    access: { kind: 'roles', roles: ['admin', 'agent'], note: 'the assigned agent' },
+    access: { kind: 'roles', roles: ['agent'], note: 'the assigned agent; an admin key has no agent to act as (403)' },
     body: { schema: replySchema, example: { body: 'Sorry about that, Ana. I have refunded the duplicate charge; it shows within 5 business days.' } },
     responses: { '201': 'The new message' },
   },
   {
     method: 'post', path: '/v1/tickets/{id}/resolve', tag: 'agents', summary: 'Resolve the ticket (again: 409)',
-    access: { kind: 'roles', roles: ['admin', 'agent'], note: 'the assigned agent' }, responses: { '200': 'The resolved ticket' },
+    access: { kind: 'roles', roles: ['agent'], note: 'the assigned agent; an admin key has no agent to act as (403)' }, responses: { '200': 'The resolved ticket' },
   },
   {
     method: 'post', path: '/v1/tickets/{id}/release', tag: 'agents', summary: 'Give the ticket back to the human queue',
-    access: { kind: 'roles', roles: ['admin', 'agent'], note: 'the assigned agent' },
+    access: { kind: 'roles', roles: ['agent'], note: 'the assigned agent; an admin key has no agent to act as (403)' },
     body: { schema: releaseSchema, example: { reason: 'Needs someone from the billing team.' } }, responses: { '200': 'The released ticket' },
   },
   {
     method: 'post', path: '/v1/tickets/{id}/transfer', tag: 'agents', summary: 'Transfer to another agent or to a skill queue',
-    access: { kind: 'roles', roles: ['admin', 'agent'], note: 'the assigned agent' },
+    description: 'Send exactly one of `agentId` or `skill`.',
+    access: { kind: 'roles', roles: ['admin', 'agent'], note: 'agent: the assigned agent' },
     body: { schema: transferSchema, example: { skill: 'billing', reason: 'Refund above my approval limit.' } }, responses: { '200': 'The transferred ticket' },
   },
 
@@ -157,13 +158,14 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'get', path: '/v1/agents/{id}', tag: 'agents', summary: 'An agent with its active ticket count', access: { kind: 'roles', roles: ['admin', 'supervisor', 'agent'], note: 'agent: itself only' }, responses: { '200': 'The agent' } },
   {
     method: 'patch', path: '/v1/agents/{id}', tag: 'agents', summary: 'Change an agent (going offline returns its unanswered tickets)',
+    description: 'Send at least one field.',
     access: { kind: 'roles', roles: ['admin', 'agent'], note: 'agent: itself only' },
     body: { schema: updateAgentSchema, example: { status: 'available' } }, responses: { '200': 'The agent' },
   },
   {
     method: 'post', path: '/v1/agents/{id}/claim', tag: 'agents', summary: 'Claim the best waiting ticket this agent may take',
     access: { kind: 'roles', roles: ['admin', 'agent'], note: 'agent: itself only' },
-    responses: { '200': '`{ ticket, suggestions }`, the ticket now assigned', '204': 'Nothing fits now (see `Retry-After`, `X-Handoff-Claim`)' },
+    responses: { '200': '`{ ticket, suggestions }`, the ticket now assigned', '204': 'Nothing fits now (see `Retry-After`, `X-Handoff-Claim`)', '409': 'The agent is not available' },
   },
   {
     method: 'get', path: '/v1/agents/{id}/assignments', tag: 'agents', summary: 'Tickets the agent holds', access: { kind: 'roles', roles: ['admin', 'agent', 'supervisor'], note: 'agent: itself only' },
@@ -195,6 +197,7 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'get', path: '/v1/sla-policies', tag: 'supervisors', summary: 'SLA targets per priority', access: roles('supervisor'), responses: { '200': 'The policies' } },
   {
     method: 'put', path: '/v1/sla-policies', tag: 'admin', summary: 'Replace the targets of some priorities', access: admin,
+    description: 'At least one priority, each replaced whole; `firstResponseMinutes` must not exceed `resolutionMinutes`.',
     body: { schema: SlaPoliciesUpdateSchema, example: { urgent: { firstResponseMinutes: 15, resolutionMinutes: 240 }, normal: { firstResponseMinutes: 240, resolutionMinutes: 2880, humanRequestMinutes: 30 } } },
     responses: { '200': 'The policies' },
   },
@@ -202,6 +205,7 @@ export const OPERATIONS: readonly Operation[] = [
   // Admin and privacy
   {
     method: 'post', path: '/v1/api-keys', tag: 'admin', summary: 'Create an API key (shown once)', access: admin,
+    description: 'An `agent` key needs `agentId` (and only it may have one); a `webhook` key needs `source` (and only it may have one).',
     body: { schema: createKeySchema, example: { name: 'Zendesk production', role: 'webhook', source: 'zendesk' } },
     responses: { '201': '`{ id, key, ... }`' },
   },
