@@ -29,6 +29,7 @@ import { agentsRouter, ticketWorkRouter } from './modules/agents';
 import { slaRouter } from './modules/sla';
 import { statsRouter } from './modules/stats';
 import { dashboardRouter } from './modules/dashboard';
+import { docsRouter } from './modules/docs';
 
 /** The HTTP API without listening, so tests and main.ts share exactly the same app. */
 export function buildApp(deps: Deps): Express {
@@ -55,6 +56,7 @@ export function buildApp(deps: Deps): Express {
   app.use(helmet());
   app.use(healthRouter(deps));
   app.use(dashboardRouter());
+  app.use(docsRouter());
   // Outside /v1: scrapers and browsers authenticate their own way (see docs/operations.md).
   app.use(metricsRouter(deps));
   app.use(queueBoardRouter(deps));

@@ -66,6 +66,8 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'GET', path: () => '/admin/queues', allowed: ['admin'] },
   { method: 'GET', path: () => '/metrics', allowed: 'public', note: 'METRICS_TOKEN unset' },
   { method: 'GET', path: () => '/dashboard', allowed: 'public', note: 'the page; its data needs a supervisor key' },
+  { method: 'GET', path: () => '/openapi.json', allowed: 'public' },
+  { method: 'GET', path: () => '/docs', allowed: 'public' },
   // Ticket work last, in an order that keeps the fixture ticket assigned to the agent until the end.
   { method: 'POST', path: (c) => `/v1/tickets/${c.ticketId}/replies`, body: () => ({ body: 'On it.' }), allowed: ['agent'], note: 'an admin key has no agent to reply as' },
   { method: 'POST', path: (c) => `/v1/tickets/${c.ticketId}/resolve`, allowed: ['agent'] },

@@ -10,7 +10,7 @@ import { recordAudit } from '../audit/audit';
 import { listArticles } from './kb.repository';
 
 const language = z.string().regex(/^[a-z]{2}$/, 'must be a two-letter ISO 639-1 code');
-const article = z
+export const article = z
   .object({
     slug: z.string().max(100).regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens'),
     language,
@@ -19,7 +19,7 @@ const article = z
     tags: z.array(z.string().max(50).regex(/^[\p{Ll}\p{N}][\p{Ll}\p{N} -]*$/u, 'must be lower-case')).max(20).default([]),
   })
   .strict();
-const listQuery = pageQuery.extend({ language: language.optional() });
+export const listQuery = pageQuery.extend({ language: language.optional() });
 
 const view = (a: KbArticle) => ({
   id: a.id,

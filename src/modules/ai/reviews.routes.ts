@@ -7,8 +7,8 @@ import { requireRole } from '../auth/authenticate';
 import { recordAudit } from '../audit/audit';
 import { escalateToHuman } from './escalate';
 
-const listQuery = pageQuery.extend({ status: z.enum(['pending', 'reviewed']).default('pending') });
-const verdictBody = z.object({ verdict: z.enum(['good', 'bad']), note: text(2_000).optional() }).strict();
+export const listQuery = pageQuery.extend({ status: z.enum(['pending', 'reviewed']).default('pending') });
+export const verdictBody = z.object({ verdict: z.enum(['good', 'bad']), note: text(2_000).optional() }).strict();
 
 /** Agents judge sampled AI answers; a bad verdict on a delivered answer puts a person on the ticket. */
 export function reviewsRouter(deps: Deps): Router {

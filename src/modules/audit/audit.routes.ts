@@ -5,7 +5,7 @@ import type { Deps } from '../../shared/deps';
 import { decodeCursor, encodeCursor, pageQuery, text, type Page } from '../../shared/http/validation';
 import { requireRole } from '../auth/authenticate';
 
-const auditQuery = pageQuery.extend({
+export const auditQuery = pageQuery.extend({
   entity: text(50).optional(),
   entityId: text(200).optional(),
   action: text(100).optional(),

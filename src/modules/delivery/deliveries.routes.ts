@@ -7,7 +7,7 @@ import { requireRole } from '../auth/authenticate';
 import { recordAudit } from '../audit/audit';
 import { enqueueDelivery } from './deliver-message';
 
-const listQuery = pageQuery.extend({ status: z.enum(['pending', 'delivered', 'failed']).optional(), ticketId: uuid.optional() });
+export const listQuery = pageQuery.extend({ status: z.enum(['pending', 'delivered', 'failed']).optional(), ticketId: uuid.optional() });
 
 /** Admins inspect deliveries (above all the failed ones) and send failed ones again. */
 export function deliveriesRouter(deps: Deps): Router {

@@ -12,7 +12,7 @@ export const sourceName = z
   .max(100, 'must be at most 100 characters')
   .regex(/^[a-z0-9][a-z0-9_.-]*$/, 'must be lower-case letters, digits, ".", "_" or "-"');
 
-const putSourceSchema = z
+export const putSourceSchema = z
   .object({
     // Long enough that guessing is hopeless; printable so it survives helpdesk config screens.
     signingSecret: text(256).pipe(z.string().min(16, 'must be at least 16 characters')).nullable(),
