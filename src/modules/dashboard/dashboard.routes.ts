@@ -16,6 +16,6 @@ export function dashboardRouter(): Router {
   const router = Router();
   router.get('/dashboard', (_req, res) => res.sendFile(path.join(PUBLIC_DIR, 'index.html')));
   router.get('/dashboard/vendor/chart.umd.min.js', (_req, res) => res.sendFile(CHART_JS, { maxAge: '1d' }));
-  router.use('/dashboard/assets', express.static(PUBLIC_DIR, { index: false, fallthrough: false, maxAge: '5m' }));
+  router.use('/dashboard/assets', express.static(PUBLIC_DIR, { index: false, maxAge: '5m' }));
   return router;
 }
