@@ -7,6 +7,7 @@ import { uuid } from '../shared/http/validation';
 import { recordAudit } from '../modules/audit/audit';
 import { generateKey, hashKey } from '../modules/auth/api-keys';
 import { createKeySchema } from '../modules/auth/api-keys.routes';
+import { createAgentCommand, OperationError, retryFailedDeliveries, runKeyRotation, runRetention } from './operations';
 
 // The operator's CLI: talks to the service's database directly with the service's own settings
 // (DATABASE_URL etc.), so it works while the API is down. Every change is audited as actor "cli".
@@ -15,6 +16,10 @@ const CLI_ACTOR = { keyId: 'cli', role: 'admin' };
 
 /** A failure the operator can fix: printed without a stack trace, exit code 1. */
 class CliError extends Error {}
+
+const toCliError = (e: unknown): never => {
+  throw e instanceof OperationError ? new CliError(e.message) : e;
+};
 
 function print(value: unknown, json: boolean, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
@@ -140,6 +145,56 @@ function program(run: (fn: (db: Db) => Promise<void>) => Promise<void>): Command
     .description('list API keys (never the secrets)')
     .option('--json', 'print JSON')
     .action((opts) => run((db) => listKeys(db, opts)));
+  cli
+    .command('agents-create')
+    .description('create an agent (offline until it sets itself available)')
+    .requiredOption('--name <name>', 'display name')
+    .requiredOption('--email <email>', 'work email')
+    .option('--skills <list>', 'comma-separated skills, e.g. billing,technical')
+    .option('--languages <list>', 'comma-separated ISO 639-1 codes', 'en')
+    .option('--capacity <n>', 'concurrent tickets')
+    .option('--json', 'print JSON')
+    .action((opts) =>
+      run(async (db) => {
+        const agent = await createAgentCommand(db, opts).catch(toCliError);
+        print(agent, !!opts.json, () => `Created agent ${agent.id} (${agent.name}), status ${agent.status}.`);
+      }),
+    );
+  cli
+    .command('deliveries-retry')
+    .description('send failed deliveries again (all, or one with --id); a running worker picks them up')
+    .option('--id <id>', 'one delivery')
+    .option('--json', 'print JSON')
+    .action((opts) =>
+      run(async (db) => {
+        if (opts.id && !uuid.safeParse(opts.id).success) throw new CliError(`No delivery ${opts.id}.`);
+        const count = await retryFailedDeliveries(db, opts.id);
+        print({ retried: count }, !!opts.json, () => `${count} failed deliver${count === 1 ? 'y' : 'ies'} queued again.`);
+      }),
+    );
+  cli
+    .command('retention')
+    .description("erase personal data of tickets resolved more than RETENTION_DAYS (or --days) ago")
+    .option('--days <n>', 'override RETENTION_DAYS for this run')
+    .option('--json', 'print JSON')
+    .action((opts) =>
+      run(async (db) => {
+        const r = await runRetention(db, opts.days).catch(toCliError);
+        print(r, !!opts.json, () => `Erased personal data of ${r.tickets} tickets and ${r.customers} customers older than ${r.days} days.`);
+      }),
+    );
+  cli
+    .command('rotate-key')
+    .description('re-encrypt personal data under the first key of PII_ENCRYPTION_KEY (resumable)')
+    .option('--batch-size <n>', 'rows per batch', '500')
+    .option('--json', 'print JSON')
+    .action((opts) =>
+      run(async (db) => {
+        const r = await runKeyRotation(db, Number(opts.batchSize));
+        print(r, !!opts.json, () => (r.remaining === 0 ? `Rotation to ${r.activeKeyId} complete: older keys may be removed.` : `${r.remaining} values still under older keys: run again.`));
+        if (r.remaining > 0) throw new CliError('rotation incomplete');
+      }),
+    );
   cli
     .command('ticket <ref>')
     .description("show a ticket's decision trail: decisions, reasons and events (REF is an id or SOURCE/EXTERNAL_ID)")

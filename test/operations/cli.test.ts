@@ -100,4 +100,35 @@ describe('handoff CLI', () => {
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/^No ticket/);
   });
+
+  test('when an operator creates an agent, then it exists offline with its skills, and bad input names the option', async () => {
+    const res = await cli('agents-create', '--name', 'CLI Agent', '--email', 'cli.agent@example.com', '--skills', 'billing,technical', '--languages', 'en,es', '--capacity', '4', '--json');
+    expect(res.code).toBe(0);
+    const agent = JSON.parse(res.stdout);
+    expect(agent).toMatchObject({ name: 'CLI Agent', skills: ['billing', 'technical'], languages: ['en', 'es'], capacity: 4, status: 'offline' });
+    expect((await admin.get(`/v1/agents/${agent.id}`)).status).toBe(200);
+    const bad = await cli('agents-create', '--name', 'X', '--email', 'not-an-email');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--email');
+  });
+
+  test('when failed deliveries are retried, then they are pending again for the delivery worker', async () => {
+    const posted = await admin.post('/v1/tickets', buildTicket());
+    const failed = await app.deps.db.delivery.create({
+      data: { ticketId: posted.body.id, event: 'ticket.message', url: 'http://127.0.0.1:9/hook', status: 'failed', lastError: 'refused' },
+    });
+    const res = await cli('deliveries-retry', '--id', failed.id, '--json');
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout)).toEqual({ retried: 1 });
+    expect((await app.deps.db.delivery.findUniqueOrThrow({ where: { id: failed.id } })).status).toBe('pending');
+  });
+
+  test('when retention and key rotation run from the CLI, then both finish with exit 0', async () => {
+    const retention = await cli('retention', '--days', '3650', '--json');
+    expect(retention.code).toBe(0);
+    expect(JSON.parse(retention.stdout)).toMatchObject({ days: 3650, tickets: expect.any(Number) });
+    const rotation = await cli('rotate-key', '--json');
+    expect(rotation.code).toBe(0);
+    expect(JSON.parse(rotation.stdout)).toMatchObject({ remaining: 0 });
+  });
 });
