@@ -3,13 +3,19 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { apiClient, type ApiClient } from '../support/api-client';
 import { buildTicket } from '../support/factories';
-import { ADMIN_KEY, TEST_PII_KEY, startApp, type TestApp } from '../support/start-app';
+import { setupDatabase } from '../../src/shared/db/setup-database';
+import { createLogger } from '../../src/shared/logger';
+import { ADMIN_KEY, TEST_PII_KEY, TEST_PII_KEY_2, startApp, type TestApp } from '../support/start-app';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 /** Runs `npm run cli -- ...args` as an operator would, against the test database. */
 function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cliWith({}, ...args);
+}
+
+function cliWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       TSX,
@@ -21,7 +27,9 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
           NODE_ENV: 'test',
           DATABASE_URL: process.env.TEST_DATABASE_URL,
           ADMIN_API_KEY: ADMIN_KEY,
-          PII_ENCRYPTION_KEY: TEST_PII_KEY,
+          // Like the test apps: writes with k1, reads k2 too (another file rotates keys meanwhile).
+          PII_ENCRYPTION_KEY: `k1:${TEST_PII_KEY},k2:${TEST_PII_KEY_2}`,
+          ...env,
         },
         timeout: 60_000,
       },
@@ -124,11 +132,14 @@ describe('handoff CLI', () => {
   });
 
   test('when retention and key rotation run from the CLI, then both finish with exit 0', async () => {
-    const retention = await cli('retention', '--days', '3650', '--json');
+    // A database of its own: another test file rotates keys over the shared one at the same time.
+    const url = `${process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/handoff_test'}_cli`;
+    await setupDatabase(url, createLogger('silent'));
+    const retention = await cliWith({ DATABASE_URL: url }, 'retention', '--days', '3650', '--json');
     expect(retention.code).toBe(0);
     expect(JSON.parse(retention.stdout)).toMatchObject({ days: 3650, tickets: expect.any(Number) });
-    const rotation = await cli('rotate-key', '--json');
+    const rotation = await cliWith({ DATABASE_URL: url }, 'rotate-key', '--json');
     expect(rotation.code).toBe(0);
     expect(JSON.parse(rotation.stdout)).toMatchObject({ remaining: 0 });
-  });
+  }, 120_000);
 });

@@ -153,12 +153,13 @@ describe('personal data at rest, erasure, retention and key rotation', () => {
       const keys = parsePiiKeys(`k2:${newKey},k1:${TEST_PII_KEY}`);
       const cipher = createPiiCipher(keys, 'k2');
 
-      // A tiny batch size exercises the resume path: each pass picks up what is still under k1.
-      const counts = await rotatePiiKey(app.deps.db, cipher, app.deps.logger, 3);
+      // A small batch size exercises the resume path: each pass picks up what is still under k1. The
+      // whole shared test database is rotated, so the batches must not be so small that it takes minutes.
+      const counts = await rotatePiiKey(app.deps.db, cipher, app.deps.logger, 50);
       expect(counts['messages.body_enc']).toBeGreaterThan(0);
       expect(counts['sources.signing_secrets_enc']).toBeGreaterThan(0);
       expect(await countStaleValues(app.deps.db, 'k2')).toBe(0);
-      expect(await rotatePiiKey(app.deps.db, cipher, app.deps.logger, 3)).toEqual(expect.objectContaining({ 'messages.body_enc': 0 }));
+      expect(await rotatePiiKey(app.deps.db, cipher, app.deps.logger, 50)).toEqual(expect.objectContaining({ 'messages.body_enc': 0 }));
 
       const [row] = await app.deps.db.$queryRaw<{ body_enc: string }[]>`SELECT body_enc FROM messages WHERE ticket_id = ${created.body.id}::uuid`;
       expect(row.body_enc).toMatch(/^v1\.k2\./);
@@ -170,7 +171,7 @@ describe('personal data at rest, erasure, retention and key rotation', () => {
       // Back under k1, the key the test apps write with (they can read k2 too, so parallel files never notice).
       await rotatePiiKey(app.deps.db, createPiiCipher(keys, 'k1'), app.deps.logger, 500);
       expect(await countStaleValues(app.deps.db, 'k1')).toBe(0);
-    });
+    }, 180_000);
   });
 
   describe('audit log', () => {
