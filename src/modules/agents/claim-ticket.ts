@@ -1,3 +1,4 @@
+import { claimLatency } from '../../shared/metrics';
 import { Prisma } from '@prisma/client';
 import type { Deps } from '../../shared/deps';
 import type { Tx } from '../../shared/db/prisma';
@@ -40,7 +41,8 @@ export const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 };
  */
 export async function claimTicket(deps: Pick<Deps, 'db' | 'config' | 'policy'>, agentId: string, now = new Date()): Promise<ClaimOutcome> {
   const { agents } = deps.config;
-  return deps.db.$transaction(async (tx) => {
+  type Claimed = { claimed: true; ticketId: string; waitedSeconds: number; priority: Priority };
+  const outcome = await deps.db.$transaction(async (tx): Promise<Claimed | Extract<ClaimOutcome, { claimed: false }>> => {
     const [agent] = await tx.$queryRaw<LockedAgent[]>`
       SELECT id, status::text AS status, skills, languages, capacity, distress_streak
       FROM agents WHERE id = ${agentId}::uuid FOR UPDATE`;
@@ -113,8 +115,12 @@ export async function claimTicket(deps: Pick<Deps, 'db' | 'config' | 'policy'>, 
     if (streak !== agent.distress_streak) {
       await tx.$executeRaw`UPDATE agents SET distress_streak = ${streak} WHERE id = ${agentId}::uuid`;
     }
-    return { claimed: true as const, ticketId: candidate.id };
+    return { claimed: true as const, ticketId: candidate.id, waitedSeconds: (now.getTime() - candidate.queued_at.getTime()) / 1000, priority: candidate.priority };
   }, TX_OPTIONS);
+  // Observed after commit, so a rolled-back claim is never counted.
+  if (!outcome.claimed) return outcome;
+  claimLatency.observe({ priority: outcome.priority }, Math.max(0, outcome.waitedSeconds));
+  return { claimed: true, ticketId: outcome.ticketId };
 }
 
 /** SQL for "this ticket is high-distress" (see distress.ts, which says the same in TypeScript). */

@@ -1,3 +1,4 @@
+import { jobOutcomes } from '../../shared/metrics';
 import { Worker } from 'bullmq';
 import type { Deps } from '../../shared/deps';
 import { createWorkerRedis, QUEUE_NAMES, type AiAnswerJob } from '../../shared/queue/queues';
@@ -25,6 +26,10 @@ export function startAiWorker(deps: Deps, provider: AiProvider = createProvider(
     stalledInterval: Math.max(1_000, Math.floor(deps.config.jobLockMs / 2)),
   });
   worker.on('error', (err) => deps.logger.debug({ err: { message: err.message } }, 'ai worker connection error'));
+  worker.on('completed', () => jobOutcomes.inc({ queue: QUEUE_NAMES.aiAnswer, outcome: 'completed' }));
+  worker.on('failed', (job) =>
+    jobOutcomes.inc({ queue: QUEUE_NAMES.aiAnswer, outcome: job && job.attemptsMade >= (job.opts.attempts ?? 1) ? 'exhausted' : 'failed' }),
+  );
   return {
     worker,
     async close() {
