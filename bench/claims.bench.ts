@@ -3,6 +3,11 @@
  * Builds a fresh database (BENCH_DATABASE_URL, default handoff_bench_claims) with 100,000 waiting
  * tickets, then runs 16 and 64 agents claiming concurrently against the real app for a bounded time
  * each (BENCH_SECONDS, default 20), and checks that no ticket was assigned twice.
+ * Each scenario first measures its baseline in the same run: the bare pick-and-assign statement
+ * (FOR UPDATE SKIP LOCKED in claim order, then UPDATE) straight over pg, with the same concurrency and
+ * the same pool size (DATABASE_POOL_SIZE, default 10), on its own copy of the queue. That is the
+ * physical limit of a Postgres queue on this machine; the ratio to it is the figure that survives a
+ * noisy machine.
  */
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -19,6 +24,7 @@ const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@12
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const SCENARIOS = [16, 64];
+const POOL_SIZE = process.env.DATABASE_POOL_SIZE ?? '10';
 const ADMIN_KEY = `hk_admin_bench_${randomUUID()}`;
 
 async function resetDatabase() {
@@ -53,6 +59,67 @@ async function fillQueue(db: pg.Client) {
   await db.query('ANALYZE tickets');
 }
 
+/** The baseline's queue: the same rows, generated claim_rank and partial claim-order index, without Handoff's constraints. */
+async function copyQueueForBaseline(db: pg.Client) {
+  await db.query('CREATE TABLE baseline_queue (LIKE tickets INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING INDEXES)');
+  const { rows } = await db.query<{ columns: string }>(
+    `SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) AS columns
+     FROM information_schema.columns WHERE table_name = 'tickets' AND is_generated = 'NEVER'`,
+  );
+  await db.query(`INSERT INTO baseline_queue (${rows[0].columns}) SELECT ${rows[0].columns} FROM tickets`);
+  await db.query('ANALYZE baseline_queue');
+}
+
+const BASELINE_CLAIM = `
+  WITH pick AS (
+    SELECT id FROM baseline_queue WHERE status = 'human_queued'
+    ORDER BY claim_rank DESC, first_response_due_at, queued_at, id
+    LIMIT 1 FOR UPDATE SKIP LOCKED)
+  UPDATE baseline_queue q SET status = 'assigned', assigned_agent_id = $1, assigned_at = now(), updated_at = now()
+  FROM pick WHERE q.id = pick.id RETURNING q.id`;
+
+interface Run {
+  claims: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  empty: number;
+  repeated: number;
+  load: string;
+}
+
+/** Runs one claim loop per agent until the deadline; `claim` returns the claimed ticket id, or null for "nothing fits". */
+async function runLoops(agentCount: number, claim: (agent: number) => Promise<string | null>): Promise<Run & { ids: string[] }> {
+  const latencies: number[] = [];
+  const ids: string[] = [];
+  let empty = 0;
+  const deadline = Date.now() + SECONDS * 1000;
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: agentCount }, async (_, agent) => {
+      while (Date.now() < deadline) {
+        const t0 = process.hrtime.bigint();
+        const id = await claim(agent);
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        if (id) ids.push(id);
+        else empty++;
+      }
+    }),
+  );
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  latencies.sort((a, b) => a - b);
+  return {
+    ids,
+    claims: ids.length,
+    perSecond: ids.length / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    empty,
+    repeated: ids.length - new Set(ids).size,
+    load: os.loadavg()[0].toFixed(1),
+  };
+}
+
 function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -63,7 +130,9 @@ async function main() {
   await raw.connect();
   const fillStart = Date.now();
   await fillQueue(raw);
-  console.log(`queue: ${TICKETS} waiting tickets inserted in ${((Date.now() - fillStart) / 1000).toFixed(1)} s`);
+  await copyQueueForBaseline(raw);
+  console.log(`queue: ${TICKETS} waiting tickets inserted (and copied for the baseline) in ${((Date.now() - fillStart) / 1000).toFixed(1)} s`);
+  const baselinePool = new pg.Pool({ connectionString: DATABASE_URL, max: Number(POOL_SIZE) });
 
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -74,6 +143,7 @@ async function main() {
     QUEUE_PREFIX: `bench-${randomUUID()}`,
     LOG_LEVEL: 'silent',
     RATE_LIMIT_PER_MINUTE: '1000000',
+    DATABASE_POOL_SIZE: POOL_SIZE,
   });
   const deps = createDeps(config, createLogger('silent'));
   await seedDatabase(deps.db, deps.logger);
@@ -102,46 +172,48 @@ async function main() {
         return { agentId: a.id, key: ((await res.json()) as { key: string }).key };
       }),
     );
-    const latencies: number[] = [];
-    const claimedIds: string[] = [];
-    let empty = 0;
-    const deadline = Date.now() + SECONDS * 1000;
-    const start = process.hrtime.bigint();
-    await Promise.all(
-      keys.map(async ({ agentId, key }) => {
-        while (Date.now() < deadline) {
-          const t0 = process.hrtime.bigint();
-          const res = await call(key, 'POST', `/v1/agents/${agentId}/claim`);
-          const body = res.status === 200 ? ((await res.json()) as { ticket: { id: string } }) : await res.text();
-          latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-          if (res.status === 200) claimedIds.push((body as { ticket: { id: string } }).ticket.id);
-          else if (res.status === 204) empty++;
-          else throw new Error(`claim failed: ${res.status} ${String(body)}`);
-        }
-      }),
-    );
-    const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
-    latencies.sort((a, b) => a - b);
+    const baselineAgents = agents.rows.map(() => randomUUID());
+    const baseline = await runLoops(agentCount, async (agent) => {
+      const { rows } = await baselinePool.query<{ id: string }>(BASELINE_CLAIM, [baselineAgents[agent]]);
+      return rows[0]?.id ?? null;
+    });
+    const handoff = await runLoops(agentCount, async (agent) => {
+      const { agentId, key } = keys[agent];
+      const res = await call(key, 'POST', `/v1/agents/${agentId}/claim`);
+      if (res.status === 204) return null;
+      const body = await res.text();
+      if (res.status !== 200) throw new Error(`claim failed: ${res.status} ${body}`);
+      return (JSON.parse(body) as { ticket: { id: string } }).ticket.id;
+    });
     const doubles = await raw.query(
       `SELECT count(*)::int AS n FROM (SELECT ticket_id FROM ticket_events WHERE type = 'claimed' GROUP BY ticket_id HAVING count(*) > 1) d`,
     );
     const assigned = await raw.query(`SELECT count(*)::int AS n FROM tickets WHERE status = 'assigned'`);
-    const distinct = new Set(claimedIds).size;
+    const row = (name: string, r: Run, checks: string) =>
+      `| ${agentCount} | ${name} | ${r.claims} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.empty} | ${r.load} | ${checks} |`;
+    results.push(row('baseline', baseline, `same ticket twice: ${baseline.repeated}`));
     results.push(
-      `| ${agentCount} | ${claimedIds.length} | ${(claimedIds.length / elapsed).toFixed(0)} | ${percentile(latencies, 50).toFixed(1)} | ${percentile(latencies, 99).toFixed(1)} | ${empty} | ${claimedIds.length - distinct} | ${doubles.rows[0].n} | ${assigned.rows[0].n} |`,
+      row(
+        'Handoff',
+        handoff,
+        `same ticket twice: ${handoff.repeated}, >1 claimed event: ${doubles.rows[0].n}, assigned (all runs): ${assigned.rows[0].n}; ratio ${(handoff.perSecond / baseline.perSecond).toFixed(3)}`,
+      ),
     );
-    console.log(results.at(-1));
+    console.log(results.slice(-2).join('\n'));
   }
 
   console.log(`\nmachine: ${os.cpus().length} cores (${os.cpus()[0]?.model}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  console.log(`${TICKETS} waiting tickets, ${SECONDS} s per scenario; the second scenario continues on the queue the first left.\n`);
-  console.log('| agents | claims | claims/s | p50 ms | p99 ms | 204s | same ticket twice in responses | tickets with >1 claimed event | tickets assigned (all runs) |');
+  console.log(
+    `${TICKETS} waiting tickets, ${SECONDS} s per run, pool of ${POOL_SIZE}; the second scenario continues on the queues the first left.\n`,
+  );
+  console.log('| agents | run | claims | claims/s | p50 ms | p99 ms | 204s | load (1 min) | checks |');
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of results) console.log(r);
 
   server.close();
   server.closeAllConnections();
   await deps.close();
+  await baselinePool.end();
   await raw.end();
 }
 

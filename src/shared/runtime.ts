@@ -9,8 +9,8 @@ import { buildPolicy } from '../modules/routing';
 
 /** Builds the shared dependencies of one process. `close()` releases every connection. */
 export function createDeps(config: Config, logger: Logger): Deps & { close(): Promise<void> } {
-  const db = createPrisma(config.databaseUrl);
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10, connectionTimeoutMillis: 5_000 });
+  const db = createPrisma(config.databaseUrl, config.databasePoolSize);
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.databasePoolSize, connectionTimeoutMillis: 5_000 });
   pool.on('error', (err) => logger.warn({ err: { message: err.message } }, 'idle postgres connection failed'));
   const redis = createApiRedis(config.redisUrl);
   // ioredis reconnects by itself; without a listener its errors would be unhandled.
