@@ -22,6 +22,7 @@ import { createDeps } from '../src/shared/runtime';
 import { claimTicket } from '../src/modules/agents';
 import { setupDatabase } from '../src/shared/db/setup-database';
 import { seedDatabase } from '../src/shared/db/seed';
+import type { PiiCipher } from '../src/modules/privacy/pii-cipher';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/handoff_bench_claims';
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
@@ -43,13 +44,33 @@ async function resetDatabase() {
 
 const HELD_BY_OTHERS = { agents: 200, each: 5 };
 
+/** What customers write, by the queue's language cycle (en, en, es, fr): the claim decrypts it and searches the knowledge base with it. */
+const CUSTOMER_TEXTS = [
+  {
+    subject: 'Charged twice for my subscription',
+    body: 'Hello, I was charged twice for my monthly subscription this week and I would like a refund of the duplicate payment. I have checked my bank statement and both charges are there, on the same day, for the same amount. I already tried to contact you through the chat but nobody answered. Please refund the second charge and confirm by email. Thank you.',
+  },
+  {
+    subject: 'Cannot log in after password reset',
+    body: 'Hi, since I reset my password yesterday I cannot log in any more: the app says my password is wrong even though I copied it from my password manager. I tried the reset link twice, cleared the cache and used another browser. I need to access my invoices today for my accountant, so please help me get back into my account as soon as possible.',
+  },
+  {
+    subject: 'Pedido no recibido',
+    body: 'Hola, hice un pedido hace dos semanas y todavía no lo he recibido. El seguimiento dice que está en reparto desde hace diez días y nadie me da una respuesta. Quiero saber dónde está mi paquete o que me devuelvan el dinero. Es la segunda vez que me pasa y estoy muy decepcionado con el servicio.',
+  },
+  {
+    subject: 'Remboursement non reçu',
+    body: "Bonjour, j'ai renvoyé ma commande il y a trois semaines et je n'ai toujours pas reçu mon remboursement. Le colis a bien été livré à votre entrepôt selon le suivi. Pouvez-vous vérifier et me rembourser rapidement ? Je voudrais aussi parler à une personne, pas à un robot.",
+  },
+];
+
 /**
  * 100,000 human_queued tickets in one statement: mixed priorities, skills, languages and due times, like a
- * busy queue. Like a live helpdesk, other agents (away, so they never claim) already hold some tickets,
+ * busy queue, each with its customer's words, decision and event. Like a live helpdesk, other agents (away, so they never claim) already hold some tickets,
  * and the statistics are fresh: with no assigned ticket at ANALYZE time the planner counts an agent's
  * held tickets through the status index instead of the per-agent one, which no running system sees.
  */
-async function fillQueue(db: pg.Client) {
+async function fillQueue(db: pg.Client, cipher: PiiCipher) {
   await db.query(`INSERT INTO customers (id, source, external_id) VALUES (gen_random_uuid(), 'bench', 'bench-customer')`);
   await db.query(
     `WITH others AS (
@@ -63,22 +84,33 @@ async function fillQueue(db: pg.Client) {
      FROM others o, generate_series(1, $2::int) n`,
     [HELD_BY_OTHERS.agents, HELD_BY_OTHERS.each],
   );
+  // Each ticket as intake stores it: encrypted subject and first message, its routing decision, its human_queued event.
   await db.query(
-    `INSERT INTO tickets (id, source, external_id, customer_id, channel, status, route, priority, sentiment, complexity,
-       flags, reasons, language, skills, queued_at, first_response_due_at, resolution_due_at, created_at, updated_at)
-     SELECT gen_random_uuid(), 'bench', 'bench-' || i, (SELECT id FROM customers WHERE external_id = 'bench-customer'), 'web',
-       'human_queued', 'human', (ARRAY['low','normal','normal','high','urgent'])[1 + i % 5]::"Priority",
-       CASE WHEN i % 17 = 0 THEN -0.9 ELSE -0.2 END, 0.4,
-       CASE WHEN i % 23 = 0 THEN ARRAY['bereavement_or_health'] ELSE ARRAY[]::text[] END,
-       '[{"code":"HUMAN_REQUESTED","detail":"bench"}]'::jsonb,
-       (ARRAY['en','en','es','fr'])[1 + i % 4],
-       CASE i % 4 WHEN 0 THEN ARRAY[]::text[] WHEN 1 THEN ARRAY['billing'] WHEN 2 THEN ARRAY['technical'] ELSE ARRAY['billing','legal'] END,
-       now() - make_interval(secs => i % 7200), now() + make_interval(secs => (i % 14400) - 3600), now() + interval '1 day',
-       now() - make_interval(secs => i % 7200), now()
-     FROM generate_series(1, $1::int) AS i`,
-    [TICKETS],
+    `WITH queued AS (
+       INSERT INTO tickets (id, source, external_id, customer_id, channel, subject_enc, status, route, priority, sentiment, complexity,
+         flags, reasons, language, skills, queued_at, first_response_due_at, resolution_due_at, created_at, updated_at)
+       SELECT gen_random_uuid(), 'bench', 'bench-' || i, (SELECT id FROM customers WHERE external_id = 'bench-customer'), 'web',
+         ($2::text[])[1 + i % 4], 'human_queued', 'human', (ARRAY['low','normal','normal','high','urgent'])[1 + i % 5]::"Priority",
+         CASE WHEN i % 17 = 0 THEN -0.9 ELSE -0.2 END, 0.4,
+         CASE WHEN i % 23 = 0 THEN ARRAY['bereavement_or_health'] ELSE ARRAY[]::text[] END,
+         '[{"code":"HUMAN_REQUESTED","detail":"bench"}]'::jsonb,
+         (ARRAY['en','en','es','fr'])[1 + i % 4],
+         CASE i % 4 WHEN 0 THEN ARRAY[]::text[] WHEN 1 THEN ARRAY['billing'] WHEN 2 THEN ARRAY['technical'] ELSE ARRAY['billing','legal'] END,
+         now() - make_interval(secs => i % 7200), now() + make_interval(secs => (i % 14400) - 3600), now() + interval '1 day',
+         now() - make_interval(secs => i % 7200), now()
+       FROM generate_series(1, $1::int) AS i
+       RETURNING id, subject_enc, priority, sentiment, flags, reasons, language, created_at),
+     messages AS (
+       INSERT INTO messages (id, ticket_id, author, body_enc, created_at)
+       SELECT gen_random_uuid(), q.id, 'customer', ($3::text[])[array_position($2::text[], q.subject_enc)], q.created_at FROM queued q),
+     decisions AS (
+       INSERT INTO decisions (id, ticket_id, trigger, route, priority, sentiment, complexity, flags, reasons, language, scorer_version, policy_version, created_at)
+       SELECT gen_random_uuid(), q.id, 'intake', 'human', q.priority, q.sentiment, 0.4, q.flags, q.reasons, q.language, 'bench', 'bench', q.created_at FROM queued q)
+     INSERT INTO ticket_events (id, ticket_id, type, data, created_at)
+     SELECT gen_random_uuid(), q.id, 'human_queued', '{"trigger":"intake"}'::jsonb, q.created_at FROM queued q`,
+    [TICKETS, CUSTOMER_TEXTS.map((t) => cipher.encrypt(t.subject)), CUSTOMER_TEXTS.map((t) => cipher.encrypt(t.body))],
   );
-  await db.query('ANALYZE tickets');
+  await db.query('ANALYZE');
 }
 
 /** The baseline's queue: the same rows, generated claim_rank and partial claim-order index, without Handoff's constraints. */
@@ -154,11 +186,6 @@ async function main() {
   await resetDatabase();
   const raw = new pg.Client({ connectionString: DATABASE_URL });
   await raw.connect();
-  const fillStart = Date.now();
-  await fillQueue(raw);
-  await copyQueueForBaseline(raw);
-  console.log(`queue: ${TICKETS} waiting tickets inserted (and copied for the baseline) in ${((Date.now() - fillStart) / 1000).toFixed(1)} s`);
-  const baselinePool = new pg.Pool({ connectionString: DATABASE_URL, max: Number(POOL_SIZE) });
 
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -173,6 +200,11 @@ async function main() {
   });
   const deps = createDeps(config, createLogger('silent'));
   await seedDatabase(deps.db, deps.logger);
+  const fillStart = Date.now();
+  await fillQueue(raw, deps.cipher);
+  await copyQueueForBaseline(raw);
+  console.log(`queue: ${TICKETS} waiting tickets inserted (and copied for the baseline) in ${((Date.now() - fillStart) / 1000).toFixed(1)} s`);
+  const baselinePool = new pg.Pool({ connectionString: DATABASE_URL, max: Number(POOL_SIZE) });
   const server = buildApp(deps).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
