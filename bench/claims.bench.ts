@@ -7,19 +7,22 @@
  * (FOR UPDATE SKIP LOCKED in claim order, then UPDATE) straight over pg, with the same concurrency and
  * the same pool size (DATABASE_POOL_SIZE, default 10), on its own copy of the queue. That is the
  * physical limit of a Postgres queue on this machine; the ratio to it is the figure that survives a
- * noisy machine. Then claimTicket() called directly (the database side of a claim, no HTTP), then the
- * HTTP claim. Node CPU per claim (client included: it runs in this process) is the other robust figure.
+ * noisy machine. Then claimTicket() called directly (the database side of a claim, no HTTP), the claim
+ * route on bare Express, then the HTTP claim through the whole app. Node CPU per claim (client included: it runs in this process) is the other robust figure.
  */
 import os from 'node:os';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import express from 'express';
 import { buildApp } from '../src/app';
+import type { Deps } from '../src/shared/deps';
+import { errorHandler } from '../src/shared/errors/error-handler';
 import { loadConfig } from '../src/shared/config';
 import { createLogger } from '../src/shared/logger';
 import { createDeps } from '../src/shared/runtime';
-import { claimTicket } from '../src/modules/agents';
+import { agentsRouter, claimTicket } from '../src/modules/agents';
 import { setupDatabase } from '../src/shared/db/setup-database';
 import { seedDatabase } from '../src/shared/db/seed';
 import type { PiiCipher } from '../src/modules/privacy/pii-cipher';
@@ -178,6 +181,21 @@ async function runLoops(agentCount: number, claim: (agent: number) => Promise<st
   };
 }
 
+/**
+ * The same claim route on bare Express, as an admin, without the app's shared middleware (rate limits in
+ * Redis, authentication, request logging, helmet, metrics): the gap to the HTTP claim is what they cost.
+ */
+function bareClaimApp(deps: Deps) {
+  const app = express();
+  app.use((req, _res, next) => {
+    req.principal = { keyId: 'bench', role: 'admin' };
+    next();
+  });
+  app.use(agentsRouter(deps));
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
 function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -208,13 +226,16 @@ async function main() {
   const server = buildApp(deps).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const bareServer = bareClaimApp(deps).listen(0, '127.0.0.1');
+  await new Promise((r) => bareServer.once('listening', r));
+  const bareBase = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`;
   // node:http with keep-alive rather than fetch: the client shares this process's CPU with the server, and fetch costs several times more per request.
   const keepAlive = new http.Agent({ keepAlive: true, maxSockets: Math.max(...SCENARIOS) });
-  const call = (key: string, method: string, path: string, body?: unknown) =>
+  const call = (key: string, method: string, path: string, body?: unknown, at = base) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
       const payload = body ? JSON.stringify(body) : undefined;
       const req = http.request(
-        base + path,
+        at + path,
         { method, agent: keepAlive, headers: { authorization: `Bearer ${key}`, ...(payload ? { 'content-type': 'application/json' } : { 'content-length': '0' }) } },
         (res) => {
           const chunks: Buffer[] = [];
@@ -252,30 +273,34 @@ async function main() {
       const outcome = await claimTicket(deps, keys[agent].agentId, { keyId: 'bench', role: 'agent' });
       return outcome.claimed ? outcome.ticket.id : null;
     });
-    const handoff = await runLoops(agentCount, async (agent) => {
+    const claimOverHttp = (at: string) => async (agent: number) => {
       const { agentId, key } = keys[agent];
-      const res = await call(key, 'POST', `/v1/agents/${agentId}/claim`);
+      const res = await call(key, 'POST', `/v1/agents/${agentId}/claim`, undefined, at);
       if (res.status === 204) return null;
       if (res.status !== 200) throw new Error(`claim failed: ${res.status} ${res.text}`);
       return (JSON.parse(res.text) as { ticket: { id: string } }).ticket.id;
-    });
+    };
+    const bare = await runLoops(agentCount, claimOverHttp(bareBase));
+    const handoff = await runLoops(agentCount, claimOverHttp(base));
     const doubles = await raw.query(
       `SELECT count(*)::int AS n FROM (SELECT ticket_id FROM ticket_events WHERE type = 'claimed' GROUP BY ticket_id HAVING count(*) > 1) d`,
     );
     const assigned = await raw.query(`SELECT count(*)::int AS n FROM tickets WHERE status = 'assigned' AND external_id LIKE 'bench-%'`);
-    claimedSoFar += direct.claims + handoff.claims;
+    claimedSoFar += direct.claims + bare.claims + handoff.claims;
     const row = (name: string, r: Run, checks: string) =>
       `| ${agentCount} | ${name} | ${r.claims} | ${r.perSecond.toFixed(0)} | ${(r.perSecond / baseline.perSecond).toFixed(2)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuMsPerClaim.toFixed(2)} | ${r.empty} | ${r.load} | ${checks} |`;
     results.push(row('baseline: bare SQL', baseline, `same ticket twice: ${baseline.repeated}`));
     results.push(row('claimTicket() direct', direct, `same ticket twice: ${direct.repeated}`));
+    results.push(row('claim route, bare Express', bare, `same ticket twice: ${bare.repeated}`));
+    const distinct = new Set([...direct.ids, ...bare.ids, ...handoff.ids]).size === direct.claims + bare.claims + handoff.claims;
     results.push(
       row(
-        'HTTP claim',
+        'HTTP claim (whole app)',
         handoff,
-        `same ticket twice: ${new Set([...direct.ids, ...handoff.ids]).size === direct.claims + handoff.claims ? 0 : 'YES'}, >1 claimed event: ${doubles.rows[0].n}, assigned ${assigned.rows[0].n} = claims ${claimedSoFar}`,
+        `same ticket twice across runs: ${distinct ? 0 : 'YES'}, >1 claimed event: ${doubles.rows[0].n}, assigned ${assigned.rows[0].n} = claims ${claimedSoFar}`,
       ),
     );
-    console.log(results.slice(-3).join('\n'));
+    console.log(results.slice(-4).join('\n'));
   }
 
   console.log(`\nmachine: ${os.cpus().length} cores (${os.cpus()[0]?.model}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
@@ -287,8 +312,10 @@ async function main() {
   for (const r of results) console.log(r);
 
   keepAlive.destroy();
-  server.close();
-  server.closeAllConnections();
+  for (const s of [server, bareServer]) {
+    s.close();
+    s.closeAllConnections();
+  }
   await deps.close();
   await baselinePool.end();
   await raw.end();
