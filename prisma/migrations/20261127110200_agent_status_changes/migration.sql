@@ -21,3 +21,6 @@ ALTER TABLE "agent_status_changes" ADD CONSTRAINT "agent_status_changes_agent_id
 
 -- History starts now: each existing agent's current state is its first row, and time before it is unknown (not counted as available).
 INSERT INTO "agent_status_changes" ("agent_id", "status", "skills", "changed_at") SELECT "id", "status", "skills", CURRENT_TIMESTAMP FROM "agents";
+
+-- Skills-gap report: claims that overflowed to an agent without the ticket's skills, looked up per ticket.
+CREATE INDEX "ticket_events_overflow_idx" ON "ticket_events" ("ticket_id") WHERE "type" = 'claimed' AND "data" ? 'overflow';

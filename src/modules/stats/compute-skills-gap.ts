@@ -23,8 +23,7 @@ export async function computeSkillsGap(deps: Pick<Deps, 'db' | 'config'>, q: { f
 
   const demandBySkill = new Map(demand.map((d) => [d.skill, d]));
   const supplyBySkill = new Map(supply.map((s) => [s.skill, s]));
-  // A skill seen only in the previous period has nothing to report for this window.
-  const skills = [...new Set([...demand.filter((d) => d.tickets > 0).map((d) => d.skill), ...supply.map((s) => s.skill)])].sort();
+  const skills = [...new Set([...demand.map((d) => d.skill), ...supply.map((s) => s.skill)])].sort();
   const rows = skills.map((skill) => skillRow(skill, demandBySkill.get(skill), supplyBySkill.get(skill)));
 
   return {

@@ -28,10 +28,28 @@ const hours = (v: unknown): number[] => {
 };
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
+/** A report reads up to 92 days: the interactive-transaction default (5 s) is for short writes. */
+const REPORT_TX = { maxWait: 15_000, timeout: 120_000 };
+
 /**
- * Per skill, over tickets created in [from, to) and in the period of equal length before it, in one
- * statement: the tickets needing it, their waits and first responses (percentiles in Postgres), the
- * claims that went to an agent lacking it, and how many were routed to the AI at intake.
+ * Runs one report statement with JIT compilation off. The planner takes unnest() for ten rows per
+ * ticket, so its cost estimate crosses the JIT thresholds, and compiling took seconds for a statement
+ * that runs in a fraction of one (bench/skills.bench.ts).
+ */
+async function reportQuery(db: Db, sql: string, ...params: unknown[]): Promise<Record<string, unknown>[]> {
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRawUnsafe('SET LOCAL jit = off');
+      return tx.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params);
+    },
+    REPORT_TX,
+  );
+}
+
+/**
+ * Per skill needed by a ticket created in [from, to), in one statement: the tickets needing it, their
+ * waits and first responses (percentiles in Postgres), the claims that went to an agent lacking it, and how many were routed to the AI at intake, then and
+ * in the period of equal length before `from`.
  *
  * - wait: queued_at (joining the human queue) to assigned_at (the latest claim or transfer); a ticket
  *   still in the queue counts in `waiting` and adds its wait up to `until` (the window's end, or now
@@ -41,9 +59,10 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
  *   overflow rule after CLAIM_OVERFLOW_AFTER_MINUTES).
  */
 export async function skillDemand(db: Db, previousFrom: Date, from: Date, to: Date, until: Date, waitTargetSeconds: number): Promise<SkillDemandRow[]> {
-  const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(
+  const rows = await reportQuery(
+    db,
     `WITH needs AS MATERIALIZED (
-       SELECT s.skill, t.created_at >= $2 AS cur,
+       SELECT t.skill,
          COALESCE(t.initial_route, t.route) = 'ai' AS ai_routed,
          t.route = 'human' AS human,
          extract(hour FROM t.created_at AT TIME ZONE 'UTC')::int AS created_hour,
@@ -51,40 +70,47 @@ export async function skillDemand(db: Db, previousFrom: Date, from: Date, to: Da
          CASE WHEN t.route = 'human' AND t.assigned_at IS NOT NULL THEN extract(epoch FROM t.assigned_at - t.queued_at)::float8 END AS wait_s,
          CASE WHEN t.status = 'human_queued' THEN GREATEST(0, extract(epoch FROM $4::timestamptz - t.queued_at))::float8 END AS open_wait_s,
          CASE WHEN t.route = 'human' AND t.human_responded_at >= t.queued_at THEN extract(epoch FROM t.human_responded_at - t.queued_at)::float8 END AS fr_s,
-         EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.type = 'claimed'
-                   AND e.data->'overflow'->'missingSkills' ? s.skill) AS overflowed
-       FROM tickets t CROSS JOIN LATERAL unnest(t.skills) AS s(skill)
-       WHERE t.created_at >= $1 AND t.created_at < $3
+         -- Only human tickets can have overflowed; the partial index holds only overflowing claims.
+         CASE WHEN t.route = 'human' THEN EXISTS (
+           SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.type = 'claimed' AND e.data ? 'overflow'
+             AND e.data->'overflow'->'missingSkills' ? t.skill) END AS overflowed
+       -- unnest in the select list: a lateral join here costs a nested loop per ticket.
+       FROM (SELECT t.id, t.created_at, t.initial_route, t.route, t.status, t.queued_at, t.assigned_at, t.human_responded_at, unnest(t.skills) AS skill
+             FROM tickets t WHERE t.created_at >= $2 AND t.created_at < $3) t
      ),
-     per_skill AS (
-       SELECT skill,
-         count(*) FILTER (WHERE cur)::int AS tickets,
-         count(*) FILTER (WHERE cur AND human)::int AS human,
-         count(*) FILTER (WHERE cur AND ai_routed)::int AS ai_routed,
-         count(*) FILTER (WHERE NOT cur)::int AS prev_tickets,
-         count(*) FILTER (WHERE NOT cur AND ai_routed)::int AS prev_ai_routed,
-         count(wait_s) FILTER (WHERE cur)::int AS claimed,
-         count(open_wait_s) FILTER (WHERE cur)::int AS waiting,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY wait_s) FILTER (WHERE cur) AS wait_p50,
-         percentile_cont(0.9) WITHIN GROUP (ORDER BY wait_s) FILTER (WHERE cur) AS wait_p90,
-         COALESCE(sum(GREATEST(0, COALESCE(wait_s, open_wait_s) - $5)) FILTER (WHERE cur AND human), 0)::float8 AS excess_s,
-         count(fr_s) FILTER (WHERE cur)::int AS responded,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY fr_s) FILTER (WHERE cur) AS fr_p50,
-         percentile_cont(0.9) WITHIN GROUP (ORDER BY fr_s) FILTER (WHERE cur) AS fr_p90,
-         count(*) FILTER (WHERE cur AND overflowed)::int AS overflow
+     counts AS (
+       SELECT skill, count(*)::int AS tickets, count(*) FILTER (WHERE human)::int AS human, count(*) FILTER (WHERE ai_routed)::int AS ai_routed,
+         count(wait_s)::int AS claimed, count(open_wait_s)::int AS waiting,
+         COALESCE(sum(GREATEST(0, COALESCE(wait_s, open_wait_s) - $5)) FILTER (WHERE human), 0)::float8 AS excess_s,
+         count(fr_s)::int AS responded, count(*) FILTER (WHERE overflowed)::int AS overflow
        FROM needs GROUP BY skill
+     ),
+     -- Percentiles sort their input: only the human tickets, which alone have waits.
+     percentiles AS (
+       SELECT skill,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY wait_s) AS wait_p50, percentile_cont(0.9) WITHIN GROUP (ORDER BY wait_s) AS wait_p90,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY fr_s) AS fr_p50, percentile_cont(0.9) WITHIN GROUP (ORDER BY fr_s) AS fr_p90
+       FROM needs WHERE human GROUP BY skill
+     ),
+     previous AS (
+       SELECT skill, count(*)::int AS prev_tickets, count(*) FILTER (WHERE ai_routed)::int AS prev_ai_routed
+       FROM (SELECT unnest(t.skills) AS skill, COALESCE(t.initial_route, t.route) = 'ai' AS ai_routed
+             FROM tickets t WHERE t.created_at >= $1 AND t.created_at < $2) x
+       GROUP BY skill
      ),
      created_hours AS (
        SELECT skill, jsonb_object_agg(h, n) AS by_hour
-       FROM (SELECT skill, created_hour AS h, count(*) AS n FROM needs WHERE cur GROUP BY 1, 2) x GROUP BY skill
+       FROM (SELECT skill, created_hour AS h, count(*) AS n FROM needs GROUP BY 1, 2) x GROUP BY skill
      ),
      queued_hours AS (
        SELECT skill, jsonb_object_agg(h, n) AS by_hour
-       FROM (SELECT skill, queued_hour AS h, count(*) AS n FROM needs WHERE cur AND human GROUP BY 1, 2) x GROUP BY skill
+       FROM (SELECT skill, queued_hour AS h, count(*) AS n FROM needs WHERE human GROUP BY 1, 2) x GROUP BY skill
      )
-     SELECT p.*, c.by_hour, q.by_hour AS human_by_hour
-     FROM per_skill p LEFT JOIN created_hours c USING (skill) LEFT JOIN queued_hours q USING (skill)
-     ORDER BY p.skill`,
+     SELECT c.*, p.wait_p50, p.wait_p90, p.fr_p50, p.fr_p90, COALESCE(v.prev_tickets, 0) AS prev_tickets,
+       COALESCE(v.prev_ai_routed, 0) AS prev_ai_routed, ch.by_hour, qh.by_hour AS human_by_hour
+     FROM counts c LEFT JOIN percentiles p USING (skill) LEFT JOIN previous v USING (skill)
+       LEFT JOIN created_hours ch USING (skill) LEFT JOIN queued_hours qh USING (skill)
+     ORDER BY c.skill`,
     previousFrom,
     from,
     to,
@@ -126,7 +152,8 @@ export interface SkillSupplyRow {
  * hour boundaries (UTC) for the profile by hour of the day.
  */
 export async function skillSupply(db: Db, from: Date, end: Date): Promise<SkillSupplyRow[]> {
-  const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(
+  const rows = await reportQuery(
+    db,
     `WITH relevant AS (
        SELECT c.id, c.agent_id, c.status, c.skills, c.changed_at FROM agent_status_changes c
        WHERE c.changed_at >= $1 AND c.changed_at < $2
