@@ -7,19 +7,14 @@
  * Run: npx tsx bench/skills.bench.ts [tickets=1000000]
  */
 import pg from 'pg';
-import type { AddressInfo } from 'node:net';
-import { buildApp } from '../src/app';
-import { loadConfig } from '../src/shared/config';
 import { createLogger } from '../src/shared/logger';
-import { createDeps } from '../src/shared/runtime';
 import { setupDatabase } from '../src/shared/db/setup-database';
-import { seedDatabase } from '../src/shared/db/seed';
+import { ADMIN_KEY, startApp } from '../test/support/start-app';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const DAYS = 92;
 const DB = 'handoff_bench_skills';
 const URL_ = `postgresql://postgres@127.0.0.1:5432/${DB}`;
-const ADMIN = 'hk_admin_bench_key_0123456789abcdef';
 const RUNS = 5;
 const SKILLS = `ARRAY['billing','technical','legal','privacy','complaints','account_security','sensitive_care']`;
 
@@ -64,22 +59,12 @@ async function generate(client: pg.Client) {
 }
 
 async function main() {
-  const admin = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/postgres' });
-  await admin.connect();
-  if ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DB])).rowCount === 0) await admin.query(`CREATE DATABASE ${DB}`);
-  await admin.end();
-  const logger = createLogger('warn');
-  await setupDatabase(URL_, logger);
+  await setupDatabase(URL_, createLogger('warn'));
   const client = new pg.Client({ connectionString: URL_ });
   await client.connect();
   await generate(client);
-
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: URL_, ADMIN_API_KEY: ADMIN, PII_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), QUEUE_PREFIX: 'bench-skills', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000' });
-  const deps = createDeps(config, logger);
-  await seedDatabase(deps.db, logger);
-  const server = buildApp(deps).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The real HTTP app (auth, validation, Prisma over adapter-pg) on this database.
+  const app = await startApp({ DATABASE_URL: URL_, RATE_LIMIT_PER_MINUTE: '100000' });
   const now = Date.now();
 
   console.log(`\n| window | tickets in window (and before it) | median ms | min ms | max ms |\n|---|---|---|---|---|`);
@@ -88,7 +73,7 @@ async function main() {
     const times: number[] = [];
     for (let i = 0; i <= RUNS; i++) {
       const t = performance.now();
-      const res = await fetch(base + path, { headers: { authorization: `Bearer ${ADMIN}` } });
+      const res = await fetch(app.url + path, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
       const body = await res.text();
       if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${body}`);
       if (i > 0) times.push(performance.now() - t); // the first run warms caches
@@ -98,8 +83,7 @@ async function main() {
     const before = Math.round((N * Math.min(days, DAYS - days)) / DAYS);
     console.log(`| ${days} days | ~${inWindow.toLocaleString('en')} (~${before.toLocaleString('en')}) | ${times[RUNS >> 1].toFixed(0)} | ${times[0].toFixed(0)} | ${times[RUNS - 1].toFixed(0)} |`);
   }
-  server.close();
-  await deps.close();
+  await app.close();
   await client.end();
 }
 
