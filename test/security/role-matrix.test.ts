@@ -60,6 +60,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'GET', path: () => '/v1/stats/sla/trend?bucket=day', allowed: ['admin', 'supervisor'] },
   { method: 'GET', path: () => '/v1/stats/fairness?attribute=tier', allowed: ['admin', 'supervisor'] },
   { method: 'GET', path: () => '/v1/stats/breaches', allowed: ['admin', 'supervisor'] },
+  { method: 'GET', path: () => '/v1/stats/skills', allowed: ['admin', 'supervisor'] },
   { method: 'POST', path: () => '/v1/webhooks/zendesk', body: () => ({}), allowed: ['admin'], note: 'webhook keys only for source zendesk' },
   { method: 'POST', path: () => '/v1/webhooks/intercom', body: () => ({}), allowed: ['admin'] },
   { method: 'POST', path: () => '/v1/webhooks/freshdesk', body: () => ({}), allowed: ['admin'] },
