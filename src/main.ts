@@ -7,6 +7,7 @@ import { seedDatabase } from './shared/db/seed';
 import { createDeps } from './shared/runtime';
 import { registerShutdown } from './shared/lifecycle/shutdown';
 import { startWorkers } from './workers';
+import { configuredPolicy } from './modules/policies';
 
 /** One process: the API, the workers, or both (ROLE), against shared Postgres and Redis. */
 async function main(): Promise<void> {
@@ -27,7 +28,9 @@ async function main(): Promise<void> {
     await setupDatabase(config.databaseUrl, logger);
   }
   const deps = createDeps(config, logger);
-  if (config.dbAutoMigrate) await seedDatabase(deps.db, logger);
+  if (config.dbAutoMigrate) await seedDatabase(deps.db, logger, configuredPolicy(config));
+  // Decisions must name the version that is really active, from the first request on.
+  await deps.policies.refresh();
 
   let server: Server | undefined;
   const workers = config.role === 'api' ? undefined : await startWorkers(deps);

@@ -39,7 +39,7 @@ export const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 };
  * count that follows is exact), then the ticket is picked with FOR UPDATE SKIP LOCKED (so other agents'
  * claims pass over it instead of waiting or taking it too).
  */
-export async function claimTicket(deps: Pick<Deps, 'db' | 'config' | 'policy'>, agentId: string, now = new Date()): Promise<ClaimOutcome> {
+export async function claimTicket(deps: Pick<Deps, 'db' | 'config' | 'policies'>, agentId: string, now = new Date()): Promise<ClaimOutcome> {
   const { agents } = deps.config;
   type Claimed = { claimed: true; ticketId: string; waitedSeconds: number; priority: Priority };
   const outcome = await deps.db.$transaction(async (tx): Promise<Claimed | Extract<ClaimOutcome, { claimed: false }>> => {
@@ -135,13 +135,13 @@ function distressSql(threshold: number) {
  */
 async function pickCandidate(
   tx: Tx,
-  deps: Pick<Deps, 'config' | 'policy'>,
+  deps: Pick<Deps, 'config' | 'policies'>,
   agent: LockedAgent,
   now: Date,
   excludeDistressing: boolean,
 ): Promise<Candidate | undefined> {
   const overflowCutoff = new Date(now.getTime() - deps.config.agents.overflowAfterMinutes * 60_000);
-  const distress = distressSql(deps.policy.negativeSentimentThreshold);
+  const distress = distressSql(deps.policies.current().negativeSentimentThreshold);
   const rows = await tx.$queryRaw<Candidate[]>`
     SELECT t.id, t.priority::text AS priority, t.skills, t.language, t.queued_at, t.requeued_at,
            ${distress} AS distressing, (t.claim_rank / 2)::int AS effective_rank

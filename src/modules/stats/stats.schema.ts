@@ -2,10 +2,10 @@ import { z } from 'zod';
 
 const DAY_MS = 86_400_000;
 const instant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time, e.g. 2026-11-27T00:00:00Z' });
-const windowShape = { from: instant.optional(), to: instant.optional() };
+export const windowShape = { from: instant.optional(), to: instant.optional() };
 
 /** A reporting window [from, to): by default the 30 days up to now. */
-function resolveWindow<Q extends { from?: string; to?: string }>(q: Q, ctx: z.RefinementCtx) {
+export function resolveWindow<Q extends { from?: string; to?: string }>(q: Q, ctx: z.RefinementCtx) {
   const to = q.to ? new Date(q.to) : new Date();
   const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY_MS);
   if (from >= to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
