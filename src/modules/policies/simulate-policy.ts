@@ -71,6 +71,9 @@ const SAMPLE_SQL = `
 
 export const SAMPLE_SIZE = 20;
 
+/** The statements as they run, for bench/policies.bench.ts to print their plans. */
+export const SIMULATION_SQL = { aggregate: AGGREGATE_SQL, sample: SAMPLE_SQL } as const;
+
 interface AggregateRow {
   kind: 'hour' | 'locale' | 'tier' | 'channel' | 'outcome' | 'old_codes' | 'new_mask';
   hour: number | null;
