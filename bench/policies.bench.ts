@@ -139,6 +139,7 @@ async function main() {
     ['replay and aggregates (90 days)', SIMULATION_SQL.aggregate, params],
     ['sample of changed routes (90 days)', SIMULATION_SQL.sample, [...params.slice(0, 7), 20]],
   ] as const) {
+    await client.query(`SET work_mem = '${SIMULATION_SQL.workMem}'`);
     const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS OFF, TIMING ON, SUMMARY ON) ${sql}`, values as unknown[]);
     console.log(`\n### ${name}\n\`\`\`\n${rows.map((r) => r['QUERY PLAN']).join('\n')}\n\`\`\``);
   }

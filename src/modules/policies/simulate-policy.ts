@@ -38,27 +38,27 @@ const WINDOW = `FROM decisions d JOIN tickets t ON t.id = d.ticket_id
   WHERE d.trigger = 'intake' AND d.created_at >= $1 AND d.created_at < $2`;
 
 /**
- * One pass over the window: every intake decision is replayed per row and the results are counted
- * once per grouping set, so a million tickets never leave Postgres.
+ * One pass over the window: every intake decision is replayed once per row (OFFSET 0 keeps the
+ * subquery from being inlined, which would evaluate the replay again in every grouping key), then
+ * counted in two grouping sets small enough to sum up in Node: per (hour, locale, tier, channel) for
+ * workload and fairness, and per (old, new) outcome for routes, priorities and reasons.
  */
 const AGGREGATE_SQL = `
-  WITH s AS (
+  SELECT GROUPING(hour) = 0 AS by_group,
+    hour, locale, tier, channel, old_route, old_priority, old_codes::text AS old_codes, new_mask, new_priority,
+    count(*)::int AS n,
+    count(*) FILTER (WHERE old_route = 'ai')::int AS old_ai_count,
+    count(*) FILTER (WHERE new_mask = 0)::int AS new_ai_count
+  FROM (
     SELECT extract(hour FROM d.created_at AT TIME ZONE 'UTC')::int AS hour,
       ${FAIRNESS_KEY.locale} AS locale, ${FAIRNESS_KEY.tier} AS tier, ${FAIRNESS_KEY.channel} AS channel,
       d.route::text AS old_route, d.priority::text AS old_priority,
       jsonb_path_query_array(d.reasons, '$[*].code') AS old_codes,
       ${NEW_MASK} AS new_mask,
       ${NEW_PRIORITY} AS new_priority
-    ${WINDOW})
-  SELECT CASE WHEN GROUPING(hour) = 0 THEN 'hour' WHEN GROUPING(locale) = 0 THEN 'locale' WHEN GROUPING(tier) = 0 THEN 'tier'
-              WHEN GROUPING(channel) = 0 THEN 'channel' WHEN GROUPING(old_route) = 0 THEN 'outcome'
-              WHEN GROUPING(old_codes) = 0 THEN 'old_codes' ELSE 'new_mask' END AS kind,
-    hour, locale, tier, channel, old_route, old_priority, new_priority, (new_mask = 0) AS new_ai, old_codes::text AS old_codes, new_mask,
-    count(*)::int AS n,
-    count(*) FILTER (WHERE old_route = 'ai')::int AS old_ai_count,
-    count(*) FILTER (WHERE new_mask = 0)::int AS new_ai_count
-  FROM s
-  GROUP BY GROUPING SETS ((hour), (locale), (tier), (channel), (old_route, old_priority, (new_mask = 0), new_priority), (old_codes), (new_mask))`;
+    ${WINDOW}
+    OFFSET 0) s
+  GROUP BY GROUPING SETS ((hour, locale, tier, channel), (old_route, old_priority, old_codes, new_mask, new_priority))`;
 
 /** Recent tickets whose route would change, newest first: examples a supervisor can open and read. */
 const SAMPLE_SQL = `
@@ -70,25 +70,43 @@ const SAMPLE_SQL = `
   LIMIT $8`;
 
 export const SAMPLE_SIZE = 20;
+/** Enough for the join's hash of a million tickets to stay in memory (see aggregateInOnePass). */
+const WORK_MEM = '256MB';
 
 /** The statements as they run, for bench/policies.bench.ts to print their plans. */
-export const SIMULATION_SQL = { aggregate: AGGREGATE_SQL, sample: SAMPLE_SQL } as const;
+export const SIMULATION_SQL = { aggregate: AGGREGATE_SQL, sample: SAMPLE_SQL, workMem: WORK_MEM } as const;
 
+/** A row of the (hour, locale, tier, channel) set when by_group, else of the outcome set. */
 interface AggregateRow {
-  kind: 'hour' | 'locale' | 'tier' | 'channel' | 'outcome' | 'old_codes' | 'new_mask';
-  hour: number | null;
-  locale: string | null;
-  tier: string | null;
-  channel: string | null;
-  old_route: Route | null;
-  old_priority: Priority | null;
-  new_priority: Priority | null;
-  new_ai: boolean | null;
-  old_codes: string | null;
-  new_mask: number | null;
+  by_group: boolean;
+  hour: number;
+  locale: string;
+  tier: string;
+  channel: string;
+  old_route: Route;
+  old_priority: Priority;
+  old_codes: string;
+  new_mask: number;
+  new_priority: Priority;
   n: number;
   old_ai_count: number;
   new_ai_count: number;
+}
+
+/** Sums `rows` per key: the finer groups of the SQL added up to one dimension. */
+function sumBy(rows: AggregateRow[], key: (r: AggregateRow) => string | number): Map<string | number, AggregateRow> {
+  const out = new Map<string | number, AggregateRow>();
+  for (const r of rows) {
+    const k = key(r);
+    const sum = out.get(k);
+    if (!sum) out.set(k, { ...r });
+    else {
+      sum.n += r.n;
+      sum.old_ai_count += r.old_ai_count;
+      sum.new_ai_count += r.new_ai_count;
+    }
+  }
+  return out;
 }
 
 interface SampleRow {
@@ -165,7 +183,7 @@ export async function simulatePolicy(
   ];
   // Separate connections, so Postgres works on them at the same time.
   const [aggregate, sample, capacity] = await Promise.all([
-    pool.query<AggregateRow>(AGGREGATE_SQL, params),
+    aggregateInOnePass(pool, params),
     // The route needs no priority flags ($8, $9): the limit takes their place.
     pool.query<SampleRow>(SAMPLE_SQL, [...params.slice(0, 7), SAMPLE_SIZE]),
     pool.query<{ agents: number; available_agents: number; total_capacity: number; available_capacity: number }>(
@@ -174,34 +192,30 @@ export async function simulatePolicy(
        FROM agents`,
     ),
   ]);
-  const rows = aggregate.rows;
-  const of = (kind: AggregateRow['kind']) => rows.filter((r) => r.kind === kind);
+  const groups = aggregate.filter((r) => r.by_group);
+  const outcomes = aggregate.filter((r) => !r.by_group);
 
   const routes = { actual: zeroes(['ai', 'human'] as const), simulated: zeroes(['ai', 'human'] as const), changed: { aiToHuman: 0, humanToAi: 0 } };
   const priorities = { actual: zeroes(PRIORITIES), simulated: zeroes(PRIORITIES) };
   let tickets = 0;
-  for (const r of of('outcome')) {
-    tickets += r.n;
-    routes.actual[r.old_route!] += r.n;
-    routes.simulated[r.new_ai ? 'ai' : 'human'] += r.n;
-    if (r.old_route === 'ai' && !r.new_ai) routes.changed.aiToHuman += r.n;
-    if (r.old_route === 'human' && r.new_ai) routes.changed.humanToAi += r.n;
-    priorities.actual[r.old_priority!] += r.n;
-    priorities.simulated[r.new_priority!] += r.n;
-  }
-
   const reasons = { actual: {} as Record<string, number>, simulated: {} as Record<string, number> };
-  for (const r of of('old_codes')) {
-    for (const code of new Set(JSON.parse(r.old_codes!) as string[])) reasons.actual[code] = (reasons.actual[code] ?? 0) + r.n;
-  }
-  for (const r of of('new_mask')) {
-    const codes = MASK_CODES.filter((_, bit) => r.new_mask! & (1 << bit));
+  for (const r of outcomes) {
+    const newRoute: Route = r.new_mask === 0 ? 'ai' : 'human';
+    tickets += r.n;
+    routes.actual[r.old_route] += r.n;
+    routes.simulated[newRoute] += r.n;
+    if (r.old_route === 'ai' && newRoute === 'human') routes.changed.aiToHuman += r.n;
+    if (r.old_route === 'human' && newRoute === 'ai') routes.changed.humanToAi += r.n;
+    priorities.actual[r.old_priority] += r.n;
+    priorities.simulated[r.new_priority] += r.n;
+    for (const code of new Set(JSON.parse(r.old_codes) as string[])) reasons.actual[code] = (reasons.actual[code] ?? 0) + r.n;
+    const codes = MASK_CODES.filter((_, bit) => r.new_mask & (1 << bit));
     for (const code of codes.length ? codes : ['ROUTINE']) reasons.simulated[code] = (reasons.simulated[code] ?? 0) + r.n;
   }
 
   const cap = capacity.rows[0];
   const days = (window.to.getTime() - window.from.getTime()) / 86_400_000;
-  const perHour = new Map(of('hour').map((r) => [r.hour!, r]));
+  const perHour = sumBy(groups, (r) => r.hour);
   const hours = Array.from({ length: 24 }, (_, hour) => {
     const r = perHour.get(hour);
     const simulated = r ? (r.n - r.new_ai_count) / days : 0;
@@ -214,7 +228,7 @@ export async function simulatePolicy(
   });
 
   const attributes = Object.fromEntries(
-    FAIRNESS_ATTRIBUTES.map((attribute) => [attribute, compareFairness(of(attribute), attribute, options.minGroupSize)]),
+    FAIRNESS_ATTRIBUTES.map((attribute) => [attribute, compareFairness([...sumBy(groups, (r) => r[attribute]).values()], attribute, options.minGroupSize)]),
   ) as SimulationResult['fairness']['attributes'];
 
   const caveats: string[] = [];
@@ -255,6 +269,26 @@ export async function simulatePolicy(
     }),
     caveats,
   };
+}
+
+/**
+ * The replay needs more than the default 4 MB of work memory: the join builds a hash of the window's
+ * tickets, which would otherwise spill to disk in batches. SET LOCAL lasts for this transaction only.
+ */
+async function aggregateInOnePass(pool: Pool, params: unknown[]): Promise<AggregateRow[]> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN READ ONLY');
+    await client.query(`SET LOCAL work_mem = '${WORK_MEM}'`);
+    const { rows } = await client.query<AggregateRow>(AGGREGATE_SQL, params);
+    await client.query('COMMIT');
+    return rows;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
 }
 
 /** The four-fifths rule of GET /v1/stats/fairness on the AI share, before and after. */
