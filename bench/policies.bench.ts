@@ -35,7 +35,7 @@ const CANDIDATE = {
 };
 
 async function generate(client: pg.Client) {
-  const { rows } = await client.query('SELECT count(*)::int AS n FROM decisions');
+  const { rows } = await client.query('SELECT count(*)::int AS n FROM decisions WHERE channel IS NOT NULL');
   if (rows[0].n === N) return console.log(`reusing ${N} tickets`);
   const t0 = Date.now();
   await client.query('TRUNCATE tickets, customers, decisions, agents CASCADE');
@@ -54,7 +54,9 @@ async function generate(client: pg.Client) {
       (ARRAY['en','en','en','es','fr','de','pt','it','und','nl'])[1 + (hashtext('l' || g) & 65535) % 10] AS language,
       (hashtext('o' || g) & 63) = 0 AS ai_opt_out,
       (ARRAY[0,0,0,0,0,1,1,2,3,4])[1 + (hashtext('r' || g) & 65535) % 10] AS recent,
-      (ARRAY['standard','standard','premium','vip'])[1 + g % 4] AS tier
+      (ARRAY['standard','standard','premium','vip'])[1 + g % 4] AS tier,
+      (ARRAY['email','chat','web','phone','social'])[1 + g % 5] AS channel,
+      CASE WHEN g % 17 = 0 THEN NULL ELSE (ARRAY['en','es','fr','de','pt','it'])[1 + g % 6] END AS locale
     FROM generate_series(1, ${N}) g`);
   await client.query(`
     CREATE TEMP TABLE dec AS
@@ -74,16 +76,15 @@ async function generate(client: pg.Client) {
     INSERT INTO tickets (id, source, external_id, customer_id, channel, status, route, initial_route, priority, sentiment, complexity, flags, reasons,
       language, skills, customer_locale, customer_tier, queued_at, created_at)
     SELECT id, (ARRAY['zendesk','freshdesk','intercom'])[1 + g % 3], g::text, '00000000-0000-0000-0000-000000000001',
-      (ARRAY['email','chat','web','phone','social'])[1 + g % 5]::"Channel", 'resolved', route::"Route", route::"Route", priority::"Priority",
-      sentiment, complexity, flags, '[]', language, '{}', CASE WHEN g % 17 = 0 THEN NULL ELSE (ARRAY['en','es','fr','de','pt','it'])[1 + g % 6] END,
-      tier::"Tier", c, c
+      channel::"Channel", 'resolved', route::"Route", route::"Route", priority::"Priority",
+      sentiment, complexity, flags, '[]', language, '{}', locale, tier::"Tier", c, c
     FROM dec`);
   await client.query(`
     INSERT INTO decisions (id, ticket_id, trigger, route, priority, sentiment, complexity, flags, reasons, language, scorer_version, policy_version,
-      ai_opt_out, recent_ticket_count, created_at)
+      ai_opt_out, recent_ticket_count, customer_tier, customer_locale, channel, created_at)
     SELECT gen_random_uuid(), id, 'intake', route::"Route", priority::"Priority", sentiment, complexity, flags,
       COALESCE((SELECT jsonb_agg(jsonb_build_object('code', code, 'detail', 'bench')) FROM unnest(codes) code), '[{"code":"ROUTINE","detail":"bench"}]'),
-      language, 'bench', 'policy-2026.11.1', ai_opt_out, recent, c
+      language, 'bench', 'policy-2026.11.1', ai_opt_out, recent, tier::"Tier", locale, channel::"Channel", c
     FROM dec`);
   await client.query('VACUUM ANALYZE tickets');
   await client.query('VACUUM ANALYZE decisions');

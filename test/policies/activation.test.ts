@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { apiClient, type ApiClient } from '../support/api-client';
 import { buildTicket } from '../support/factories';
@@ -164,6 +166,33 @@ describe('policy activation', () => {
     const stored = await client.get(`/v1/tickets/${ticket.id}`);
     expect(stored.body.decisions).toEqual([expect.objectContaining({ trigger: 'intake', route: 'human', policyVersion: english })]);
   }, 60_000);
+
+  it('when older intake decisions lack the stored routing inputs, then the migration derives them from their reasons and ticket', async () => {
+    const at = new Date(Date.now() - 40 * DAY);
+    const old: PastTicket[] = [
+      { sentiment: 0, complexity: 0.2, flags: [], language: 'en', aiOptOut: true, recentTicketCount: 4, tier: 'vip', locale: 'fr', channel: 'phone', createdAt: at },
+      { sentiment: 0, complexity: 0.2, flags: [], language: 'en', aiOptOut: false, recentTicketCount: 2, tier: 'premium', locale: null, channel: 'chat', createdAt: at },
+    ];
+    const ids = await seedHistory(pool, old, DEFAULT_POLICY);
+    await pool.query(
+      `UPDATE decisions SET ai_opt_out = NULL, recent_ticket_count = NULL, customer_tier = NULL, customer_locale = NULL, channel = NULL WHERE ticket_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const migration = fs.readFileSync(path.resolve(__dirname, '../../prisma/migrations/20261127110100_routing_policies/migration.sql'), 'utf8');
+    const backfill = migration.slice(migration.indexOf('UPDATE "decisions"'), migration.indexOf(';', migration.indexOf('UPDATE "decisions"')));
+
+    await pool.query(`${backfill} AND d.ticket_id = ANY($1::uuid[])`, [ids]);
+
+    const { rows } = await pool.query(
+      `SELECT ai_opt_out, recent_ticket_count, customer_tier::text AS tier, customer_locale, channel::text AS channel FROM decisions WHERE ticket_id = ANY($1::uuid[]) ORDER BY customer_tier`,
+      [ids],
+    );
+    // The second count was under the threshold, so no reason recorded it: 0 is the documented lower bound.
+    expect(rows).toEqual([
+      { ai_opt_out: false, recent_ticket_count: 0, tier: 'premium', customer_locale: null, channel: 'chat' },
+      { ai_opt_out: true, recent_ticket_count: 4, tier: 'vip', customer_locale: 'fr', channel: 'phone' },
+    ]);
+  });
 
   it('when a process misses the notice, then its poll of Postgres switches it anyway', async () => {
     // Another prefix is another channel: this app hears no notices from `app`.

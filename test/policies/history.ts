@@ -55,9 +55,9 @@ export async function seedHistory(pool: Pool, tickets: PastTicket[], policy: Rou
        SELECT id, 'policy-test', external_id, $1, channel::"Channel", 'resolved', route::"Route", route::"Route", priority::"Priority",
          sentiment, complexity, flags, reasons, language, '{}', locale, tier::"Tier", created_at, created_at, created_at FROM r)
      INSERT INTO decisions (id, ticket_id, trigger, route, priority, sentiment, complexity, flags, reasons, language, scorer_version,
-       policy_version, ai_opt_out, recent_ticket_count, created_at)
+       policy_version, ai_opt_out, recent_ticket_count, customer_tier, customer_locale, channel, created_at)
      SELECT gen_random_uuid(), id, 'intake', route::"Route", priority::"Priority", sentiment, complexity, flags, reasons, language,
-       'test', policy_version, ai_opt_out, recent, created_at FROM r`,
+       'test', policy_version, ai_opt_out, recent, tier::"Tier", locale, channel::"Channel", created_at FROM r`,
     [customerId, JSON.stringify(rows)],
   );
   return rows.map((r) => r.id);

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { buildTicket } from '../support/factories';
 import { apiClient, type ApiClient } from '../support/api-client';
 import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
 import { DEFAULT_POLICY, type RoutingPolicy } from '../../src/modules/routing';
@@ -205,6 +207,21 @@ describe('POST /v1/policies/{version}/simulate', () => {
       expect(byId.get(ids[i])).toMatchObject({ actual: { route: before }, simulated: { route: after } });
     });
     expect(res.body.reasons.simulated).toMatchObject({ ROUTINE: 3, NEGATIVE_SENTIMENT: 1, LANGUAGE_UNSUPPORTED: 1, REPEAT_CONTACT: 1 });
+  });
+
+  it('when a ticket arrives, then its intake decision keeps every routing input a replay needs, in the same statement', async () => {
+    const customer = { externalId: `cust-${randomUUID()}`, aiOptOut: true, tier: 'vip', locale: 'ES' };
+    await admin.post('/v1/tickets', buildTicket({ customer }));
+    await admin.post('/v1/tickets', buildTicket({ customer }));
+
+    const third = await admin.post('/v1/tickets', buildTicket({ customer, channel: 'chat' }));
+
+    expect(third.status).toBe(202);
+    const { rows } = await pool.query(
+      `SELECT ai_opt_out, recent_ticket_count, customer_tier::text AS tier, customer_locale, channel::text AS channel FROM decisions WHERE ticket_id = $1 AND trigger = 'intake'`,
+      [third.body.id],
+    );
+    expect(rows).toEqual([{ ai_opt_out: true, recent_ticket_count: 2, tier: 'vip', customer_locale: 'es', channel: 'chat' }]);
   });
 
   it('when the window is empty, then every count is zero and nothing is flagged', async () => {

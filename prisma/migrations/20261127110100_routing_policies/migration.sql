@@ -3,6 +3,9 @@ CREATE TYPE "PolicyStatus" AS ENUM ('draft', 'active', 'retired');
 
 -- AlterTable
 ALTER TABLE "decisions" ADD COLUMN     "ai_opt_out" BOOLEAN,
+ADD COLUMN     "channel" "Channel",
+ADD COLUMN     "customer_locale" TEXT,
+ADD COLUMN     "customer_tier" "Tier",
 ADD COLUMN     "recent_ticket_count" INTEGER;
 
 -- CreateTable
@@ -29,15 +32,20 @@ CREATE UNIQUE INDEX "routing_policies_one_active" ON "routing_policies" ((true))
 -- Hand-written: the simulation reads intake decisions by creation time.
 CREATE INDEX "decisions_intake_created_at_idx" ON "decisions" ("created_at") WHERE "trigger" = 'intake';
 
--- Hand-written: older intake decisions did not store the opt-out or the repeat-contact count, but their
--- reasons show them. AI_OPT_OUT is always given for an opted-out customer, and REPEAT_CONTACT's detail starts
--- with the count. Without that reason the count was under the threshold of its day and 0 is kept, so a
--- replay with a lower repeat threshold under-counts repeat contacts among these older tickets.
+-- Hand-written: older intake decisions get the group attributes of their ticket, and the opt-out and
+-- repeat-contact count their reasons show. AI_OPT_OUT is always given for an opted-out customer, and
+-- REPEAT_CONTACT's detail starts with the count. Without that reason the count was under the threshold of
+-- its day and 0 is kept, so a replay with a lower repeat threshold under-counts repeat contacts among these
+-- older tickets.
 UPDATE "decisions" d SET
+  "customer_tier" = t."customer_tier",
+  "customer_locale" = t."customer_locale",
+  "channel" = t."channel",
   "ai_opt_out" = d."reasons" @> '[{"code":"AI_OPT_OUT"}]'::jsonb,
   "recent_ticket_count" = COALESCE((
     SELECT substring(e->>'detail' FROM '^([0-9]+) earlier')::int
     FROM jsonb_array_elements(d."reasons") e
     WHERE e->>'code' = 'REPEAT_CONTACT'
     LIMIT 1), 0)
-WHERE d."trigger" = 'intake';
+FROM "tickets" t
+WHERE t."id" = d."ticket_id" AND d."trigger" = 'intake';

@@ -1,5 +1,4 @@
 export { statsRouter } from './stats.routes';
 export { computeSlaStats } from './compute-sla-stats';
 export { computeFairness, FOUR_FIFTHS } from './compute-fairness';
-export { FAIRNESS_KEY, type FairnessRow } from './stats.repository';
 export { FAIRNESS_ATTRIBUTES, resolveWindow, windowShape, type FairnessAttribute } from './stats.schema';

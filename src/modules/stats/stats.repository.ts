@@ -12,7 +12,7 @@ const GROUP_KEY: Record<GroupBy, string> = {
   source: `t.source`,
   agent: `COALESCE(t.assigned_agent_id::text, 'unassigned')`,
 };
-export const FAIRNESS_KEY: Record<FairnessAttribute, string> = {
+const FAIRNESS_KEY: Record<FairnessAttribute, string> = {
   locale: `COALESCE(t.customer_locale, 'unknown')`,
   tier: `t.customer_tier::text`,
   channel: `t.channel::text`,
