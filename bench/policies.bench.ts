@@ -140,8 +140,10 @@ async function main() {
     ['replay and aggregates (90 days)', SIMULATION_SQL.aggregate, params],
     ['sample of changed routes (90 days)', SIMULATION_SQL.sample, [...params.slice(0, 7), 20]],
   ] as const) {
-    await client.query(`SET work_mem = '${SIMULATION_SQL.workMem}'`);
+    await client.query('BEGIN READ ONLY');
+    for (const setting of SIMULATION_SQL.settings) await client.query(setting);
     const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS OFF, TIMING ON, SUMMARY ON) ${sql}`, values as unknown[]);
+    await client.query('COMMIT');
     console.log(`\n### ${name}\n\`\`\`\n${rows.map((r) => r['QUERY PLAN']).join('\n')}\n\`\`\``);
   }
   server.close();
