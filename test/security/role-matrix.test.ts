@@ -65,6 +65,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'POST', path: () => '/v1/policies', body: () => ({ version: `matrix-${randomUUID()}`, policy: {} }), allowed: ['admin'] },
   { method: 'POST', path: () => `/v1/policies/matrix-${randomUUID()}/simulate`, allowed: ['admin', 'supervisor'] },
   { method: 'POST', path: () => `/v1/policies/matrix-${randomUUID()}/activate`, body: () => ({}), allowed: ['admin'], note: 'an unknown version: 404, so the shared active policy never changes' },
+  { method: 'GET', path: () => '/v1/stats/skills', allowed: ['admin', 'supervisor'] },
   { method: 'POST', path: () => '/v1/webhooks/zendesk', body: () => ({}), allowed: ['admin'], note: 'webhook keys only for source zendesk' },
   { method: 'POST', path: () => '/v1/webhooks/intercom', body: () => ({}), allowed: ['admin'] },
   { method: 'POST', path: () => '/v1/webhooks/freshdesk', body: () => ({}), allowed: ['admin'] },

@@ -9,7 +9,7 @@ import { article as kbArticleSchema, listQuery as kbListQuery } from '../ai/kb.r
 import { listQuery as reviewsListQuery, verdictBody } from '../ai/reviews.routes';
 import { listQuery as deliveriesListQuery } from '../delivery/deliveries.routes';
 import { SlaPoliciesUpdateSchema } from '../sla/sla.schema';
-import { BreachesQuery, FairnessQuery, SlaStatsQuery, TrendQuery } from '../stats/stats.schema';
+import { BreachesQuery, FairnessQuery, SkillsQuery, SlaStatsQuery, TrendQuery } from '../stats/stats.schema';
 import { HELPDESK_ADAPTERS } from '../intake/adapters/webhooks.routes';
 import { ActivateBody, CreatePolicyBody, SimulateQuery } from '../policies/policies.schema';
 
@@ -194,6 +194,7 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'get', path: '/v1/stats/sla', tag: 'supervisors', summary: 'SLA attainment, queue and AI figures', access: roles('supervisor'), query: SlaStatsQuery, responses: { '200': 'SLA statistics' } },
   { method: 'get', path: '/v1/stats/sla/trend', tag: 'supervisors', summary: 'SLA attainment per hour or day', access: roles('supervisor'), query: TrendQuery, responses: { '200': 'Trend points' } },
   { method: 'get', path: '/v1/stats/fairness', tag: 'supervisors', summary: 'Routing and outcome rates per customer group (four-fifths rule)', access: roles('supervisor'), query: FairnessQuery, responses: { '200': 'Groups' } },
+  { method: 'get', path: '/v1/stats/skills', tag: 'supervisors', summary: 'Skills gap: demand, available agent-hours, waits, overflow and AI share per skill', access: roles('supervisor'), query: SkillsQuery, responses: { '200': 'Skills and shortages' } },
   { method: 'get', path: '/v1/stats/breaches', tag: 'supervisors', summary: 'Open tickets past or within 10 minutes of a due time', access: roles('supervisor'), query: BreachesQuery, responses: { '200': 'A page of tickets' } },
   { method: 'get', path: '/v1/sla-policies', tag: 'supervisors', summary: 'SLA targets per priority', access: roles('supervisor'), responses: { '200': 'The policies' } },
   {
