@@ -76,7 +76,7 @@ export const SAMPLE_SIZE = 20;
  * Planner settings for the aggregate's transaction only. Without more than the default 4 MB of work
  * memory one grouping set is sorted on disk instead of hashed. And the planner does not count the cost
  * of the per-row replay, so it sees no gain in parallel workers and runs it on one core; cheaper
- * tuple transfer makes it hand the scan and the replay to workers (about 1.5 times faster on 2 cores).
+ * tuple transfer makes it hand the scan and the replay to workers (see docs/benchmarks.md, "Policy simulation").
  */
 const AGGREGATE_SETTINGS = [`SET LOCAL work_mem = '256MB'`, 'SET LOCAL parallel_tuple_cost = 0.001'];
 
