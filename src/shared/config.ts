@@ -61,6 +61,8 @@ const Env = z.object({
   RETENTION_INTERVAL_MS: z.coerce.number().int().positive().default(3_600_000),
   ROUTING_NEGATIVE_SENTIMENT: z.coerce.number().min(-1).max(1).optional(),
   ROUTING_HIGH_COMPLEXITY: z.coerce.number().min(0).max(1).optional(),
+  // How often each process re-reads the active routing policy, in case an activation notice was lost.
+  POLICY_REFRESH_MS: z.coerce.number().int().min(100).default(5_000),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(5),
   // How often ai_queued tickets without a live job are re-enqueued (Redis outage recovery).
   SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(15_000),
@@ -132,6 +134,7 @@ function buildConfig(env: z.infer<typeof Env>, secrets: { adminApiKey: string; p
     routing: Object.freeze({
       negativeSentiment: env.ROUTING_NEGATIVE_SENTIMENT,
       highComplexity: env.ROUTING_HIGH_COMPLEXITY,
+      policyRefreshMs: env.POLICY_REFRESH_MS,
     }),
     agents: Object.freeze({
       replyTimeoutSeconds: env.AGENT_REPLY_TIMEOUT_SECONDS,

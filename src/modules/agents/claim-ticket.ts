@@ -31,7 +31,7 @@ const CLAIM_SQL = 'SELECT claim_ticket($1::uuid, $2::timestamptz, $3::int, $4::i
  * of its personal data by `actor` is audited in the same transaction as the claim.
  */
 export async function claimTicket(
-  deps: Pick<Deps, 'pool' | 'config' | 'policy'>,
+  deps: Pick<Deps, 'pool' | 'config' | 'policies'>,
   agentId: string,
   actor: Pick<Principal, 'keyId' | 'role'>,
   now = new Date(),
@@ -48,7 +48,7 @@ export async function claimTicket(
       agents.agingStepMinutes,
       agents.distressStreakLimit,
       DISTRESS_FLAGS,
-      deps.policy.negativeSentimentThreshold,
+      deps.policies.current().negativeSentimentThreshold,
       actor.keyId,
       actor.role,
     ],

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 const DAY_MS = 86_400_000;
 const instant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time, e.g. 2026-11-27T00:00:00Z' });
-const windowShape = { from: instant.optional(), to: instant.optional() };
+export const windowShape = { from: instant.optional(), to: instant.optional() };
 
 /** A reporting window [from, to): by default the `defaultDays` days up to now. */
 function windowOf(defaultDays: number) {
@@ -13,7 +13,7 @@ function windowOf(defaultDays: number) {
     return { ...q, from, to };
   };
 }
-const resolveWindow = windowOf(30);
+export const resolveWindow = windowOf(30);
 
 export const GROUP_BY = ['priority', 'route', 'channel', 'source', 'agent'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
