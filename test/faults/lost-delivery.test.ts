@@ -13,6 +13,18 @@ const completion = (answer: string, confidence: number) => ({
   choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify({ answer, confidence, sources: [] }) }, finish_reason: 'stop' }],
 });
 
+/** An available agent (with its own key) holding a freshly posted human-routed ticket, through the API at `url`. */
+async function agentWithTicket(url: string, callbackUrl: string) {
+  const admin = apiClient(url, ADMIN_KEY);
+  const created = await admin.post('/v1/agents', { name: 'Agent Faults', email: 'agent@example.com', skills: [], languages: ['en'], capacity: 3 });
+  const agent = apiClient(url, await createKey(admin, { role: 'agent', agentId: created.body.id }));
+  expect((await agent.patch(`/v1/agents/${created.body.id}`, { status: 'available' })).status).toBe(200);
+  const human = await admin.post('/v1/tickets', buildTicket({ body: 'I want to talk to a human agent, not a bot.', callbackUrl }));
+  expect(human.body.route).toBe('human');
+  expect((await agent.post(`/v1/agents/${created.body.id}/claim`)).body.ticket.id).toBe(human.body.id);
+  return { admin, agent, ticketId: human.body.id as string };
+}
+
 describe('lost deliveries', () => {
   let postgres: PrivatePostgres;
   let redis: Awaited<ReturnType<typeof startRedis>>;
@@ -55,14 +67,8 @@ describe('lost deliveries', () => {
       procs.push(worker);
       await waitForOutput(worker, 'handoff workers running', 60_000);
 
-      const admin = apiClient(`http://127.0.0.1:${port}`, ADMIN_KEY);
       const hooks = `${callback.url}/hooks`;
-      const agentRes = await admin.post('/v1/agents', { name: 'Agent Lost', email: 'agent@example.com', skills: [], languages: ['en'], capacity: 3 });
-      const agent = apiClient(`http://127.0.0.1:${port}`, await createKey(admin, { role: 'agent', agentId: agentRes.body.id }));
-      expect((await agent.patch(`/v1/agents/${agentRes.body.id}`, { status: 'available' })).status).toBe(200);
-      const human = await admin.post('/v1/tickets', buildTicket({ body: 'I want to talk to a human agent, not a bot.', callbackUrl: hooks }));
-      expect(human.body.route).toBe('human');
-      expect((await agent.post(`/v1/agents/${agentRes.body.id}/claim`)).body.ticket.id).toBe(human.body.id);
+      const { admin, agent, ticketId: humanId } = await agentWithTicket(`http://127.0.0.1:${port}`, hooks);
 
       const answered = await admin.post('/v1/tickets', buildTicket({ body: 'How do I reset my password?', callbackUrl: hooks }));
       const escalated = await admin.post('/v1/tickets', buildTicket({ body: 'How do I download my invoice?', callbackUrl: hooks }));
@@ -70,7 +76,7 @@ describe('lost deliveries', () => {
       const status = async (id: string) => (await db.query('SELECT status FROM tickets WHERE id = $1', [id])).rows[0].status;
       await eventually(async () => (await status(answered.body.id)) === 'ai_answered' && (await status(escalated.body.id)) === 'human_queued', 60_000, 200);
       // Redis is down now: the reply commits, its enqueue times out.
-      const reply = await agent.post(`/v1/tickets/${human.body.id}/replies`, { body: 'Hello, a person here: I have refunded the second charge.' });
+      const reply = await agent.post(`/v1/tickets/${humanId}/replies`, { body: 'Hello, a person here: I have refunded the second charge.' });
       expect(reply.status).toBe(201);
 
       for (const p of [api, worker]) p.child.kill('SIGKILL');
@@ -78,7 +84,7 @@ describe('lost deliveries', () => {
       const { rows: messages } = await db.query(
         `SELECT m.id, m.author, d.status FROM messages m LEFT JOIN deliveries d ON d.message_id = m.id
           WHERE m.ticket_id = ANY($1) AND m.author IN ('ai', 'agent', 'system') AND NOT m.internal ORDER BY m.created_at`,
-        [[human.body.id, answered.body.id, escalated.body.id]],
+        [[humanId, answered.body.id, escalated.body.id]],
       );
       const before = callback.received.length;
 
@@ -117,20 +123,14 @@ describe('lost deliveries', () => {
       const api = startHandoff({ ...common, ROLE: 'api', PORT: String(port), DB_AUTO_MIGRATE: 'true' });
       procs.push(api);
       await waitForOutput(api, 'handoff listening', 90_000);
-      const admin = apiClient(`http://127.0.0.1:${port}`, ADMIN_KEY);
-      const agentRes = await admin.post('/v1/agents', { name: 'Agent Killed', email: 'agent@example.com', skills: [], languages: ['en'], capacity: 3 });
-      const agentKey = await createKey(admin, { role: 'agent', agentId: agentRes.body.id });
-      const agent = apiClient(`http://127.0.0.1:${port}`, agentKey);
-      expect((await agent.patch(`/v1/agents/${agentRes.body.id}`, { status: 'available' })).status).toBe(200);
-      const human = await admin.post('/v1/tickets', buildTicket({ body: 'I want to talk to a human agent, not a bot.', callbackUrl: `${callback.url}/hooks` }));
-      expect((await agent.post(`/v1/agents/${agentRes.body.id}/claim`)).body.ticket.id).toBe(human.body.id);
+      const { agent, ticketId: humanId } = await agentWithTicket(`http://127.0.0.1:${port}`, `${callback.url}/hooks`);
 
       // Holding a lock on deliveries stops the reply at its delivery row, wherever that is written;
       // the process is killed there, so whatever it committed before that point stays committed.
       await lock.query('BEGIN');
       await lock.query('LOCK TABLE deliveries IN ACCESS EXCLUSIVE MODE');
       const body = 'Hello, a person here: your refund is on its way.';
-      const first = agent.post(`/v1/tickets/${human.body.id}/replies`, { body }).then((r) => r.status, () => 0);
+      const first = agent.post(`/v1/tickets/${humanId}/replies`, { body }).then((r) => r.status, () => 0);
       await eventually(async () => {
         const { rows } = await lock.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = 'handoff'`);
         return rows[0].n > 0;
@@ -148,13 +148,13 @@ describe('lost deliveries', () => {
       const worker = startHandoff({ ...common, ROLE: 'worker' });
       procs.push(restarted, worker);
       await waitForOutput(restarted, 'handoff listening', 60_000);
-      const retried = await agent.post(`/v1/tickets/${human.body.id}/replies`, { body });
+      const retried = await agent.post(`/v1/tickets/${humanId}/replies`, { body });
       const { rows: replies } = await db.query(
         `SELECT m.id, (SELECT count(*)::int FROM deliveries d WHERE d.message_id = m.id) AS deliveries FROM messages m WHERE m.ticket_id = $1 AND m.author = 'agent'`,
-        [human.body.id],
+        [humanId],
       );
       await eventually(async () => {
-        const { rows } = await db.query(`SELECT count(*)::int AS n FROM deliveries WHERE ticket_id = $1 AND status = 'delivered'`, [human.body.id]);
+        const { rows } = await db.query(`SELECT count(*)::int AS n FROM deliveries WHERE ticket_id = $1 AND status = 'delivered'`, [humanId]);
         return rows[0].n === replies.length;
       }, 60_000, 250);
       await new Promise((r) => setTimeout(r, 3_000));
