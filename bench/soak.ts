@@ -384,7 +384,7 @@ async function main(): Promise<void> {
     ['tickets posted (unique)', counts.posted],
     ['acknowledged 2xx (202 new / 200 after a retry)', `${counts.acknowledged} (${counts.created} / ${counts.acknowledged - counts.created})`],
     [`not acknowledged after ${DELIVERY_ATTEMPTS} attempts`, counts.unacknowledged],
-    ['client retries (API killed or Redis down)', counts.retries],
+    ['client retries (API killed, Redis or Postgres down)', counts.retries],
     ['redeliveries sent / answered 200', `${counts.duplicatesSent} / ${counts.duplicateAcks}`],
     ['follow-ups sent / acknowledged', `${counts.followUps} / ${counts.followUpsAcked}`],
     ['stored (distinct externalId)', storedBy.size],
