@@ -30,7 +30,7 @@ export async function escalateToHuman(deps: Deps, args: EscalateArgs): Promise<b
   if (!args.from.includes(ticket.status)) return false;
   const now = new Date();
   const policies = await loadSlaPolicies(deps.db);
-  const moved = await deps.db.$transaction(async (tx) => {
+  const escalated = await deps.db.$transaction(async (tx) => {
     // An AI-routed ticket's due times were the AI's promise; a person gets the human targets from now.
     const due = ticket.route === 'ai' || ticket.status === 'resolved' ? computeDueTimes(ticket.priority, now, policies) : null;
     const moved = await tx.ticket.updateMany({
@@ -66,8 +66,8 @@ export async function escalateToHuman(deps: Deps, args: EscalateArgs): Promise<b
     const dueAt = due?.firstResponseDueAt ?? ticket.firstResponseDueAt ?? now;
     return { deliveryId: await createNotice(tx, deps, ticket, dueAt, now, new Date(now.getTime() + 1)) };
   });
-  if (!moved) return false;
-  await enqueueDelivery(deps, moved.deliveryId);
+  if (!escalated) return false;
+  await enqueueDelivery(deps, escalated.deliveryId);
   return true;
 }
 

@@ -43,7 +43,8 @@ export function zodFieldErrors(error: ZodError): FieldError[] {
  */
 const SERVER_UNAVAILABLE_SQLSTATE = /^(08...|57P0[123])$/;
 
-function isDependencyDown(err: unknown): boolean {
+/** Whether an error means Postgres or Redis is unavailable (answered 503), searched through its causes. */
+export function isDependencyDown(err: unknown): boolean {
   const e = err as { code?: string; originalCode?: string; name?: string; message?: string; cause?: unknown };
   if (SERVER_UNAVAILABLE_SQLSTATE.test(e?.code ?? '') || SERVER_UNAVAILABLE_SQLSTATE.test(e?.originalCode ?? '')) return true;
   const text = `${e?.code ?? ''} ${e?.name ?? ''} ${e?.message ?? ''}`;
