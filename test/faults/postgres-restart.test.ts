@@ -171,6 +171,7 @@ describe('postgres restart', () => {
     for (const r of callback.received) if (visibleIds.has(r.json?.message?.id)) posts.set(r.json.message.id, (posts.get(r.json.message.id) ?? 0) + 1);
     const acknowledged = sent.filter((s) => s.statuses.some((code) => code === 200 || code === 202)).length;
     const count = (list: number[], code: number) => list.filter((s) => s === code).length;
+    const logged = (text: string) => worker.output().split('\n').filter((l) => l.includes(text)).length;
     const outage503 = sent.filter((s) => s.statuses.includes(503));
     console.log(
       `[postgres restart] injected: pg_ctl stop -m immediate under load (3 posters), down ${downMs} ms, /readyz 200 again ${recoveredMs} ms after the crash, 1 api + 1 worker never restarted; ` +
@@ -179,7 +180,8 @@ describe('postgres restart', () => {
         `/readyz while down: ${downReady.status} ${JSON.stringify(downReady.body.checks)}; ` +
         `counted: posted ${sent.length}, acknowledged ${acknowledged}, refused then retried ${refused.length} (accepted on retry ${retriedOk}, stored half-way ${halfWay.length}), ` +
         `stored ${c.stored}, doubled ${c.doubled}, incomplete ${c.incomplete}, ai_answered ${c.answered} (wrong messages ${c.answered_wrong}), human_queued ${c.human} (human-routed with an AI message ${c.human_with_ai}), other states ${c.other_state}, ` +
-        `customer-visible messages ${c.visible} (without exactly one delivery ${c.visible_without_one_delivery}, undelivered ${c.undelivered}), POSTed to the callback ${posts.size} (more than once ${[...posts.values()].filter((n) => n > 1).length})`,
+        `customer-visible messages ${c.visible} (without exactly one delivery ${c.visible_without_one_delivery}, undelivered ${c.undelivered}), POSTed to the callback ${posts.size} (more than once ${[...posts.values()].filter((n) => n > 1).length}); ` +
+        `worker log: failed sweeps ${logged('sweep failed')}, failed AI jobs revived ${logged('failed ai job revived')}`,
     );
 
     expect(downReady.body.checks).toEqual({ postgres: 'down', redis: 'up' });
