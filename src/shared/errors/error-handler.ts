@@ -48,7 +48,7 @@ export function isDependencyDown(err: unknown): boolean {
   const e = err as { code?: string; originalCode?: string; name?: string; message?: string; cause?: unknown };
   if (SERVER_UNAVAILABLE_SQLSTATE.test(e?.code ?? '') || SERVER_UNAVAILABLE_SQLSTATE.test(e?.originalCode ?? '')) return true;
   const text = `${e?.code ?? ''} ${e?.name ?? ''} ${e?.message ?? ''}`;
-  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection is closed|Stream isn't writeable|enableOfflineQueue|Can't reach database|DatabaseNotReachable|Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down|not yet accepting connections|in recovery mode)|terminating connection|Server has closed the connection/i.test(text))
+  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection is closed|Stream isn't writeable|enableOfflineQueue|Can't reach database|DatabaseNotReachable|Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down|not yet accepting connections|in recovery mode)|terminating connection|Server has closed the connection|connection error and is not queryable/i.test(text))
     return true;
   return e?.cause ? isDependencyDown(e.cause) : false;
 }
