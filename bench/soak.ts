@@ -1,10 +1,11 @@
 /**
- * `npm run soak`: Handoff as several real processes (2 API, 2 workers) on a private Redis and the
- * `handoff_soak` database, under mixed load (intake with duplicates and follow-ups, AI answers,
- * agents claiming, replying and resolving) while processes are SIGKILLed and restarted at random and
- * Redis is killed and restarted once. Then it waits for quiescence and reconciles what the clients
- * were told against what Postgres holds. Exits 1 on any violation. Loopback only.
- * SOAK_SECONDS bounds the load phase (default 180).
+ * `npm run soak`: Handoff as several real processes (2 API, 2 workers) on a private Redis and a
+ * private Postgres cluster (initdb in a temporary directory, deleted at the end), under mixed load
+ * (intake with duplicates and follow-ups, AI answers, agents claiming, replying and resolving) while
+ * processes are SIGKILLed and restarted at random, Redis is killed and restarted once and Postgres
+ * is crashed (`pg_ctl stop -m immediate`) and restarted once. Then it waits for quiescence and
+ * reconciles what the clients were told against what Postgres holds. Exits 1 on any violation.
+ * Loopback only. SOAK_SECONDS bounds the load phase (default 180).
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
@@ -15,15 +16,16 @@ import { loadConfig } from '../src/shared/config';
 import { createLogger } from '../src/shared/logger';
 import { createDeps } from '../src/shared/runtime';
 import { startLocalServer } from '../test/support/local-server';
-import { freePort, startHandoff, startRedis, type Proc } from '../test/support/processes';
+import { freePort, startHandoff, startPostgres, startRedis, type Proc } from '../test/support/processes';
 import { ADMIN_KEY, TEST_PII_KEY } from '../test/support/start-app';
 
-const DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/handoff_soak';
 const SOAK_SECONDS = Number(process.env.SOAK_SECONDS ?? 180);
 const CUSTOMERS = 6;
 const AGENTS = 4;
 const AGENT_CAPACITY = 2;
 const QUIESCENCE_TIMEOUT_MS = 120_000;
+// Long enough for intake to answer 503 and workers to meet errors, short enough for clients' retries to outlast it.
+const POSTGRES_DOWN_MS = 5_000;
 // About 20 s of retrying: long enough to outlast a restarting API process or a Redis restart.
 const DELIVERY_ATTEMPTS = 10;
 
@@ -71,6 +73,9 @@ interface Slot {
 async function main(): Promise<void> {
   const started = Date.now();
   const logger = createLogger('warn');
+  // A private cluster, because the soak crashes it; the machine's shared Postgres is never touched.
+  const postgres = await startPostgres(['handoff_soak']);
+  const DATABASE_URL = postgres.url('handoff_soak');
   await setupDatabase(DATABASE_URL, logger);
   let redis = await startRedis();
   const runId = randomUUID().slice(0, 8);
@@ -83,6 +88,8 @@ async function main(): Promise<void> {
   await seedDatabase(deps.db, logger);
   await deps.close();
   const sql = new pg.Pool({ connectionString: DATABASE_URL, max: 2 });
+  // Idle connections die with the Postgres crash; the pool replaces them.
+  sql.on('error', () => undefined);
 
   const common = {
     DATABASE_URL,
@@ -150,7 +157,7 @@ async function main(): Promise<void> {
 
   const counts = {
     posted: 0, acknowledged: 0, created: 0, duplicatesSent: 0, duplicateAcks: 0, retries: 0, unacknowledged: 0,
-    followUps: 0, followUpsAcked: 0, claims: 0, replies: 0, resolves: 0, kills: 0, restarts: 0, redisRestarts: 0,
+    followUps: 0, followUpsAcked: 0, claims: 0, replies: 0, resolves: 0, kills: 0, restarts: 0, redisRestarts: 0, postgresRestarts: 0,
   };
   const violations: string[] = [];
   const acked = new Map<string, string>(); // externalId → ticket id
@@ -249,7 +256,9 @@ async function main(): Promise<void> {
 
   async function chaos(): Promise<void> {
     const redisAt = Date.now() + (SOAK_SECONDS * 1000) / 2;
+    const postgresAt = Date.now() + (SOAK_SECONDS * 1000 * 3) / 4;
     let redisDone = false;
+    let postgresDone = false;
     while (loadOn) {
       await sleep(4_000 + Math.random() * 8_000);
       if (!loadOn) break;
@@ -262,6 +271,17 @@ async function main(): Promise<void> {
         await sleep(2_000);
         redis = await startRedis(port);
         counts.redisRestarts++;
+        counts.restarts++;
+        continue;
+      }
+      if (!postgresDone && Date.now() >= postgresAt) {
+        postgresDone = true;
+        await postgres.crash();
+        counts.kills++;
+        console.log(`[${((Date.now() - started) / 1000).toFixed(0)} s] crash postgres (pg_ctl stop -m immediate)`);
+        await sleep(POSTGRES_DOWN_MS);
+        await postgres.start();
+        counts.postgresRestarts++;
         counts.restarts++;
         continue;
       }
@@ -360,11 +380,11 @@ async function main(): Promise<void> {
   const rows: [string, string | number][] = [
     ['machine', `${os.cpus().length} × ${os.cpus()[0]?.model}, node ${process.version}`],
     ['load seconds / quiescence seconds', `${SOAK_SECONDS} / ${quietSeconds.toFixed(1)}`],
-    ['processes', '2 api + 2 worker, private Redis, Postgres handoff_soak'],
+    ['processes', '2 api + 2 worker, private Redis, private Postgres cluster'],
     ['tickets posted (unique)', counts.posted],
     ['acknowledged 2xx (202 new / 200 after a retry)', `${counts.acknowledged} (${counts.created} / ${counts.acknowledged - counts.created})`],
     [`not acknowledged after ${DELIVERY_ATTEMPTS} attempts`, counts.unacknowledged],
-    ['client retries (API killed or Redis down)', counts.retries],
+    ['client retries (API killed, Redis or Postgres down)', counts.retries],
     ['redeliveries sent / answered 200', `${counts.duplicatesSent} / ${counts.duplicateAcks}`],
     ['follow-ups sent / acknowledged', `${counts.followUps} / ${counts.followUpsAcked}`],
     ['stored (distinct externalId)', storedBy.size],
@@ -374,8 +394,9 @@ async function main(): Promise<void> {
     ['claims / replies / resolves', `${counts.claims} / ${counts.replies} / ${counts.resolves}`],
     ['deliveries (failed)', `${checks.deliveries} (${checks.failed_deliveries})`],
     ['callbacks received / messages received more than once', `${callbacks.received.length} / ${resent}`],
-    ['kills (SIGKILL, incl. Redis) / restarts', `${counts.kills} / ${counts.restarts}`],
+    ['kills (SIGKILL, incl. Redis and the Postgres crash) / restarts', `${counts.kills} / ${counts.restarts}`],
     ['Redis kill + restart', counts.redisRestarts],
+    [`Postgres crash + restart (down ${POSTGRES_DOWN_MS / 1000} s)`, counts.postgresRestarts],
     ['violations', violations.length],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
@@ -391,6 +412,7 @@ async function main(): Promise<void> {
   await sql.end();
   await callbacks.close();
   await redis.stop();
+  await postgres.destroy();
   process.exit(violations.length ? 1 : 0);
 }
 

@@ -5,7 +5,7 @@ import { buildTicket, createKey } from '../support/factories';
 import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
 import { eventually, startLocalServer } from '../support/local-server';
 import { startAiWorker, processAnswerTicket, createKbProvider } from '../../src/modules/ai';
-import { startDeliveryWorker } from '../../src/modules/delivery';
+import { enqueueDelivery, startDeliveryWorker } from '../../src/modules/delivery';
 
 const SECRET = 'whsec_test_secret_for_ai_tests';
 
@@ -13,6 +13,7 @@ describe('AI answers with the kb provider', () => {
   let app: TestApp;
   let admin: ApiClient;
   let webhook: ApiClient;
+  let webhookKey: string;
   let callback: Awaited<ReturnType<typeof startLocalServer>>;
   let workers: { close(): Promise<void> }[];
   const source = `shop-${randomUUID().slice(0, 8)}`;
@@ -20,7 +21,8 @@ describe('AI answers with the kb provider', () => {
   beforeAll(async () => {
     app = await startApp({ AI_REVIEW_SAMPLE_RATE: '0', DELIVERY_RETRY_DELAY_MS: '50' });
     admin = apiClient(app.url, ADMIN_KEY);
-    webhook = apiClient(app.url, await createKey(admin, { role: 'webhook', source }));
+    webhookKey = await createKey(admin, { role: 'webhook', source });
+    webhook = apiClient(app.url, webhookKey);
     await app.deps.db.source.create({ data: { name: source, signingSecretsEnc: [app.deps.cipher.encrypt(SECRET)] } });
     callback = await startLocalServer();
     workers = [startAiWorker(app.deps), startDeliveryWorker(app.deps)];
@@ -77,20 +79,25 @@ describe('AI answers with the kb provider', () => {
     expect(after.updatedAt).toBe(before.updatedAt);
   });
 
-  test('when a worker died after committing an answer but before recording its delivery, then the replayed job delivers it once', async () => {
-    const posted = await signedPost(webhook, '/v1/tickets', buildTicket({ source, subject: 'Password', body: 'How do I reset my password?', callbackUrl: `${callback.url}/hooks` }), SECRET);
-    await eventually(async () => (await read(posted.body.id)).status === 'ai_answered');
-    const row = await app.deps.db.delivery.findFirstOrThrow({ where: { ticketId: posted.body.id } });
+  test('when Redis is down as the answer commits, then the answer and its pending delivery are stored together and one enqueue later delivers it once', async () => {
+    // An app whose Redis is unreachable takes the ticket (so no job exists) and answers it.
+    const down = await startApp({ REDIS_URL: 'redis://127.0.0.1:6390', AI_REVIEW_SAMPLE_RATE: '0' }, { seed: false });
+    let ticketId: string;
+    try {
+      const posted = await signedPost(apiClient(down.url, webhookKey), '/v1/tickets', buildTicket({ source, subject: 'Password', body: 'How do I reset my password?', callbackUrl: `${callback.url}/hooks` }), SECRET);
+      expect(posted.status).toBe(202);
+      ticketId = posted.body.id;
+      expect(await processAnswerTicket(down.deps, createKbProvider(down.deps.db), { data: { ticketId }, attemptsMade: 0, opts: { attempts: 4 } })).toBe('answered');
+    } finally {
+      await down.close();
+    }
+    const message = await app.deps.db.message.findFirstOrThrow({ where: { ticketId, author: 'ai' } });
+    const row = await app.deps.db.delivery.findUniqueOrThrow({ where: { messageId_event: { messageId: message.id, event: 'ticket.message' } } });
+    expect(row.status).toBe('pending');
+    // What the delivery sweeper does once Redis is back; twice, as two worker processes might.
+    await Promise.all([enqueueDelivery(app.deps, row.id), enqueueDelivery(app.deps, row.id)]);
     await eventually(async () => (await app.deps.db.delivery.findUniqueOrThrow({ where: { id: row.id } })).status === 'delivered');
-    // The crash window: the answer is committed, its delivery record never written.
-    await app.deps.db.delivery.delete({ where: { id: row.id } });
-    const job = { data: { ticketId: posted.body.id }, attemptsMade: 0, opts: { attempts: 4 } };
-    expect(await processAnswerTicket(app.deps, createKbProvider(app.deps.db), job)).toBe('skipped');
-    expect(await processAnswerTicket(app.deps, createKbProvider(app.deps.db), job)).toBe('skipped');
-    const rows = await app.deps.db.delivery.findMany({ where: { ticketId: posted.body.id } });
-    expect(rows).toHaveLength(1);
-    expect(rows[0].messageId).toBe(row.messageId);
-    await eventually(async () => (await app.deps.db.delivery.findUniqueOrThrow({ where: { id: rows[0].id } })).status === 'delivered');
+    expect(callback.received.filter((r) => r.json?.message?.id === message.id)).toHaveLength(1);
   });
 
   test('when the question is off-topic, then a person gets it with the AI draft kept internal, and the customer is told when', async () => {

@@ -18,6 +18,8 @@ export type Responder = (req: Received) => { status: number; body?: unknown; del
 export async function startLocalServer(initial: Responder = () => ({ status: 200, body: { ok: true } })) {
   const received: Received[] = [];
   let respond = initial;
+  // Scripted delays still waiting; close() ends them, or a long one would keep the test process alive.
+  const delays = new Map<NodeJS.Timeout, () => void>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
@@ -32,7 +34,14 @@ export async function startLocalServer(initial: Responder = () => ({ status: 200
       const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, raw, json };
       received.push(entry);
       const out = await respond(entry);
-      if (out.delayMs) await new Promise((r) => setTimeout(r, out.delayMs));
+      if (out.delayMs)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            delays.delete(timer);
+            resolve();
+          }, out.delayMs);
+          delays.set(timer, resolve);
+        });
       if (res.destroyed) return;
       res.writeHead(out.status, { 'content-type': 'application/json' });
       res.end(typeof out.body === 'string' ? out.body : JSON.stringify(out.body ?? {}));
@@ -48,6 +57,11 @@ export async function startLocalServer(initial: Responder = () => ({ status: 200
       respond = r;
     },
     async close() {
+      for (const [timer, resolve] of delays) {
+        clearTimeout(timer);
+        resolve();
+      }
+      delays.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

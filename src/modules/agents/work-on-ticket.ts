@@ -1,4 +1,4 @@
-import { deliverMessage, type DeliveryDeps } from '../delivery';
+import { enqueueDelivery, recordDelivery, type DeliveryDeps } from '../delivery';
 import type { Ticket } from '@prisma/client';
 import type { Deps } from '../../shared/deps';
 import type { Tx } from '../../shared/db/prisma';
@@ -41,11 +41,11 @@ export async function replyToTicket(deps: DeliveryDeps, principal: Principal, ti
     await tx.ticketEvent.create({
       data: { ticketId, type: 'replied', agentId, data: { messageId: message.id, first: ticket.humanRespondedAt === null }, createdAt: now },
     });
-    return { id: message.id, ticketId, author: message.author, body, agentId, createdAt: message.createdAt.toISOString() };
+    const deliveryId = await recordDelivery(tx, deps.cipher, ticket, message, body);
+    return { deliveryId, view: { id: message.id, ticketId, author: message.author, body, agentId, createdAt: message.createdAt.toISOString() } };
   }, TX_OPTIONS);
-  // After commit, like AI answers: the delivery row is the truth, its job only a nudge.
-  await deliverMessage(deps, { ticketId, messageId: reply.id });
-  return reply;
+  await enqueueDelivery(deps, reply.deliveryId);
+  return reply.view;
 }
 
 /** Closes the agent's ticket; a second resolve is a 409, not a silent success. */

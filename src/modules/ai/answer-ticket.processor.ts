@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import { z } from 'zod';
 import type { Deps } from '../../shared/deps';
 import { redact } from '../privacy/redact';
-import { deliverMessage } from '../delivery';
+import { enqueueDelivery, recordDelivery } from '../delivery';
 import { aiDisclosure, disclosureLanguage } from './disclosure';
 import { escalateToHuman } from './escalate';
 import type { AiAnswer, AiProvider, AnswerContext } from './provider';
@@ -36,10 +36,7 @@ export async function processAnswerTicket(
   for (let round = 0; round < 3; round++) {
     const ticket = await deps.db.ticket.findUnique({ where: { id: ticketId }, include: { messages: { orderBy: { createdAt: 'asc' } } } });
     if (!ticket) return 'skipped';
-    if (ticket.status !== 'ai_queued') {
-      await deliverCommittedAnswers(deps, ticket);
-      return 'skipped';
-    }
+    if (ticket.status !== 'ai_queued') return 'skipped';
     const language = disclosureLanguage(ticket.language);
     const { question, context } = buildPrompt(deps, ticket, language);
 
@@ -75,7 +72,7 @@ export async function processAnswerTicket(
     }
 
     const now = new Date();
-    const messageId = await deps.db.$transaction(async (tx) => {
+    const saved = await deps.db.$transaction(async (tx) => {
       const moved = await tx.ticket.updateMany({
         where: { id: ticket.id, status: 'ai_queued', updatedAt: ticket.updatedAt },
         data: {
@@ -103,28 +100,14 @@ export async function processAnswerTicket(
       });
       const review = pickForReview(answer.confidence, deps.config.ai);
       if (review) await tx.aiReview.create({ data: { ticketId, messageId: message.id, reason: review, confidence: answer.confidence, createdAt: now } });
-      return message.id;
+      return { deliveryId: await recordDelivery(tx, deps.cipher, ticket, message, answer.text) };
     });
-    if (!messageId) continue;
-    await deliverMessage(deps, { ticketId, messageId });
+    if (!saved) continue;
+    await enqueueDelivery(deps, saved.deliveryId);
     return 'answered';
   }
   // The ticket keeps changing under us; the sweeper or the next job will try again.
   return 'retry';
-}
-
-/**
- * A worker killed after committing an answer but before recording its delivery leaves the message
- * undelivered; the job comes back (stalled-job recovery) and finds the ticket answered. Recording the
- * missing deliveries here closes that gap; deliverMessage is idempotent per message.
- */
-async function deliverCommittedAnswers(deps: Deps, ticket: { id: string; callbackUrl: string | null; messages: { id: string; author: string; internal: boolean }[] }): Promise<void> {
-  if (!ticket.callbackUrl) return;
-  const answers = ticket.messages.filter((m) => m.author === 'ai' && !m.internal);
-  if (answers.length === 0) return;
-  const recorded = await deps.db.delivery.findMany({ where: { messageId: { in: answers.map((m) => m.id) } }, select: { messageId: true } });
-  const done = new Set(recorded.map((d) => d.messageId));
-  for (const m of answers) if (!done.has(m.id)) await deliverMessage(deps, { ticketId: ticket.id, messageId: m.id });
 }
 
 /**

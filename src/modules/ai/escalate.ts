@@ -4,7 +4,7 @@ import type { Tx } from '../../shared/db/prisma';
 import { SCORER_VERSION } from '../scoring';
 import type { Reason } from '../routing';
 import { computeDueTimes, loadSlaPolicies } from '../sla';
-import { deliverMessage } from '../delivery';
+import { enqueueDelivery, recordDelivery } from '../delivery';
 import { escalationNotice } from './disclosure';
 import type { AiAnswer } from './provider';
 
@@ -30,7 +30,7 @@ export async function escalateToHuman(deps: Deps, args: EscalateArgs): Promise<b
   if (!args.from.includes(ticket.status)) return false;
   const now = new Date();
   const policies = await loadSlaPolicies(deps.db);
-  const noticeId = await deps.db.$transaction(async (tx) => {
+  const escalated = await deps.db.$transaction(async (tx) => {
     // An AI-routed ticket's due times were the AI's promise; a person gets the human targets from now.
     const due = ticket.route === 'ai' || ticket.status === 'resolved' ? computeDueTimes(ticket.priority, now, policies) : null;
     const moved = await tx.ticket.updateMany({
@@ -64,14 +64,18 @@ export async function escalateToHuman(deps: Deps, args: EscalateArgs): Promise<b
       });
     }
     const dueAt = due?.firstResponseDueAt ?? ticket.firstResponseDueAt ?? now;
-    const notice = await tx.message.create({
-      data: { ticketId: ticket.id, author: 'system', bodyEnc: deps.cipher.encrypt(escalationNotice(ticket.language, dueAt, now)), createdAt: new Date(now.getTime() + 1) },
-    });
-    return notice.id;
+    return { deliveryId: await createNotice(tx, deps, ticket, dueAt, now, new Date(now.getTime() + 1)) };
   });
-  if (!noticeId) return false;
-  await deliverMessage(deps, { ticketId: ticket.id, messageId: noticeId });
+  if (!escalated) return false;
+  await enqueueDelivery(deps, escalated.deliveryId);
   return true;
+}
+
+/** The customer-visible escalation notice and its outbox row, in the caller's transaction. */
+async function createNotice(tx: Tx, deps: Pick<Deps, 'cipher'>, ticket: Ticket, dueAt: Date, now: Date, createdAt: Date): Promise<string | null> {
+  const body = escalationNotice(ticket.language, dueAt, now);
+  const notice = await tx.message.create({ data: { ticketId: ticket.id, author: 'system', bodyEnc: deps.cipher.encrypt(body), createdAt } });
+  return recordDelivery(tx, deps.cipher, ticket, notice, body);
 }
 
 async function recordEscalation(tx: Tx, ticket: Ticket, reason: Reason, policyVersion: string, now: Date): Promise<void> {
@@ -95,14 +99,13 @@ async function recordEscalation(tx: Tx, ticket: Ticket, reason: Reason, policyVe
 }
 
 /**
- * Tells the customer that a person now has their ticket and by when; used after a follow-up moved
- * the ticket to the human queue, so nobody waits in silence.
+ * Tells the customer that a person now has their ticket and by when; used by a follow-up that moved
+ * the ticket to the human queue, inside that transaction (after its update), so nobody waits in
+ * silence even if the process dies right after the commit. Returns the outbox row for
+ * enqueueDelivery after the commit.
  */
-export async function sendEscalationNotice(deps: Deps, ticketId: string): Promise<void> {
-  const ticket = await deps.db.ticket.findUniqueOrThrow({ where: { id: ticketId } });
-  const now = new Date();
-  const notice = await deps.db.message.create({
-    data: { ticketId, author: 'system', bodyEnc: deps.cipher.encrypt(escalationNotice(ticket.language, ticket.firstResponseDueAt ?? now, now)), createdAt: now },
-  });
-  await deliverMessage(deps, { ticketId, messageId: notice.id });
+export async function recordEscalationNotice(tx: Tx, deps: Pick<Deps, 'cipher'>, ticketId: string, now: Date): Promise<string | null> {
+  const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
+  // After the customer's message of the same instant, so the thread reads in order.
+  return createNotice(tx, deps, ticket, ticket.firstResponseDueAt ?? now, now, new Date(now.getTime() + 1));
 }

@@ -1,7 +1,7 @@
 export { aiDisclosure, escalationNotice, disclosureLanguage, TALK_TO_A_PERSON } from './disclosure';
 export { startAiWorker, createProvider } from './ai.worker';
 export { processAnswerTicket, type AnswerOutcome } from './answer-ticket.processor';
-export { escalateToHuman, sendEscalationNotice } from './escalate';
+export { escalateToHuman, recordEscalationNotice } from './escalate';
 export { createKbProvider, kbConfidence } from './kb-provider';
 export { createOpenAiProvider } from './openai-provider';
 export { ProviderError, type AiProvider, type AiAnswer, type AnswerContext } from './provider';

@@ -1,6 +1,6 @@
 import { ENQUEUE_TIMEOUT_MS, withTimeout } from '../../shared/with-timeout';
 import type { Deps } from '../../shared/deps';
-import { isUniqueViolation } from '../../shared/db/prisma';
+import type { Tx } from '../../shared/db/prisma';
 
 export const MESSAGE_EVENT = 'ticket.message';
 
@@ -16,18 +16,20 @@ export interface MessagePayload {
 }
 
 /**
- * Sends a committed, customer-visible message (AI answer, agent reply, escalation notice) to the
- * ticket's callbackUrl: records a `deliveries` row with the payload encrypted, then enqueues it on
- * the `delivery` queue, which signs, retries with backoff and keeps final failures for admins.
- * Call it AFTER the transaction that created the message has committed. Idempotent per message:
- * a second call returns the existing delivery. Returns null when the ticket has no callbackUrl
- * or the message is internal (AI drafts are never delivered).
+ * The outbox half of delivering a customer-visible message (AI answer, agent reply, escalation
+ * notice): writes its `deliveries` row, payload encrypted, with the transaction `tx` that creates
+ * the message, so a process that dies after the commit leaves a pending row that the delivery
+ * sweeper sends, never a message that nobody delivers. After the commit, pass the returned id to
+ * enqueueDelivery. Returns null when the ticket has no callbackUrl.
  */
-export async function deliverMessage(deps: DeliveryDeps, ref: { ticketId: string; messageId: string }): Promise<string | null> {
-  const message = await deps.db.message.findUnique({ where: { id: ref.messageId }, include: { ticket: true } });
-  if (!message || message.ticketId !== ref.ticketId) throw new Error(`message ${ref.messageId} is not on ticket ${ref.ticketId}`);
-  const { ticket } = message;
-  if (!ticket.callbackUrl || message.internal || !message.bodyEnc) return null;
+export async function recordDelivery(
+  tx: Tx,
+  cipher: Deps['cipher'],
+  ticket: { id: string; source: string; externalId: string; callbackUrl: string | null },
+  message: { id: string; author: string; disclosure?: string | null; createdAt: Date },
+  body: string,
+): Promise<string | null> {
+  if (!ticket.callbackUrl) return null;
   const payload: MessagePayload = {
     event: MESSAGE_EVENT,
     ticketId: ticket.id,
@@ -36,31 +38,25 @@ export async function deliverMessage(deps: DeliveryDeps, ref: { ticketId: string
     message: {
       id: message.id,
       author: message.author,
-      body: deps.cipher.decrypt(message.bodyEnc),
+      body,
       ...(message.disclosure ? { disclosure: message.disclosure } : {}),
       createdAt: message.createdAt.toISOString(),
     },
   };
-  let deliveryId: string;
-  try {
-    const row = await deps.db.delivery.create({
-      data: { ticketId: ticket.id, messageId: message.id, event: MESSAGE_EVENT, url: ticket.callbackUrl, payloadEnc: deps.cipher.encrypt(JSON.stringify(payload)) },
-    });
-    deliveryId = row.id;
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-    const existing = await deps.db.delivery.findUniqueOrThrow({ where: { messageId_event: { messageId: message.id, event: MESSAGE_EVENT } } });
-    deliveryId = existing.id;
-  }
-  await enqueueDelivery(deps, deliveryId);
-  return deliveryId;
+  const row = await tx.delivery.create({
+    data: { ticketId: ticket.id, messageId: message.id, event: MESSAGE_EVENT, url: ticket.callbackUrl, payloadEnc: cipher.encrypt(JSON.stringify(payload)) },
+    select: { id: true },
+  });
+  return row.id;
 }
 
 /**
- * Nudges the delivery worker; the row in Postgres is the truth, so a Redis outage here only
- * delays the delivery until the sweeper re-enqueues pending rows.
+ * Nudges the delivery worker; the row in Postgres is the truth, so a Redis outage or a crash here
+ * only delays the delivery until the sweeper enqueues pending rows. The job id is the delivery id,
+ * so the sweeper and this call never make two live jobs for one row.
  */
-export async function enqueueDelivery(deps: Pick<Deps, 'queues' | 'logger' | 'config'>, deliveryId: string): Promise<boolean> {
+export async function enqueueDelivery(deps: Pick<Deps, 'queues' | 'logger' | 'config'>, deliveryId: string | null): Promise<boolean> {
+  if (!deliveryId) return false;
   try {
     await withTimeout(
       deps.queues.delivery.add(

@@ -6,7 +6,8 @@ import { callbackRefusal } from '../intake/callback-url';
 import { enqueueDelivery } from './deliver-message';
 import { signatureHeader } from './signer';
 
-const SWEEP_GRACE_MS = 60_000;
+/** Rows younger than this are left alone: the enqueue right after their commit is probably in flight. */
+const SWEEP_GRACE_MS = 5_000;
 
 /**
  * One delivery attempt. The resolved address is checked again before every request, because a
@@ -61,11 +62,17 @@ export async function processDelivery(deps: Deps, job: Pick<Job<DeliveryJob>, 'd
   throw new Error(error);
 }
 
-/** Re-enqueues pending deliveries whose job was lost (Redis outage, crash after commit). */
+/**
+ * The outbox relay: enqueues pending deliveries that have no live job, because Redis was down at
+ * the commit, the process died between commit and enqueue, or Redis lost its jobs. Safe in several
+ * processes at once: the job id is the delivery id, so a second enqueue of a live job is a no-op,
+ * and a job for a row delivered meanwhile finds it no longer pending and does nothing.
+ */
 export async function sweepDeliveries(deps: Deps, now = new Date()): Promise<number> {
   const stale = await deps.db.delivery.findMany({
     where: { status: 'pending', updatedAt: { lt: new Date(now.getTime() - SWEEP_GRACE_MS) } },
     select: { id: true },
+    orderBy: { updatedAt: 'asc' },
     take: 500,
   });
   let n = 0;
@@ -89,8 +96,13 @@ export function startDeliveryWorker(deps: Deps): { worker: Worker<DeliveryJob>; 
   worker.on('failed', (job, err) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) deps.logger.warn({ deliveryId: job.data.deliveryId, err: { message: err.message } }, 'delivery failed for good');
   });
+  let sweeping = false;
   const timer = setInterval(() => {
-    sweepDeliveries(deps).catch((err) => deps.logger.warn({ err: { message: (err as Error).message } }, 'delivery sweep failed'));
+    if (sweeping) return;
+    sweeping = true;
+    sweepDeliveries(deps)
+      .catch((err) => deps.logger.warn({ err: { message: (err as Error).message } }, 'delivery sweep failed'))
+      .finally(() => (sweeping = false));
   }, deps.config.sweepIntervalMs);
   timer.unref();
   return {

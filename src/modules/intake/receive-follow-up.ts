@@ -6,7 +6,8 @@ import { decideRoute, requiredSkills, type Reason, type RouteDecision } from '..
 import { computeDueTimes, loadSlaPolicies } from '../sla';
 import { countDecision } from '../../shared/metrics';
 import { enqueueAiAnswer, type CallContext } from './receive-ticket';
-import { sendEscalationNotice } from '../ai/escalate';
+import { recordEscalationNotice } from '../ai/escalate';
+import { enqueueDelivery } from '../delivery';
 
 /** After this many AI answers the next follow-up goes to a person: the AI is clearly not solving it. */
 export const MAX_AI_TURNS = 2;
@@ -49,7 +50,7 @@ export async function receiveFollowUp(deps: Deps, ticketId: string, body: string
       await tx.message.create({ data: { ticketId, author: 'customer', bodyEnc: cipher.encrypt(body), createdAt: now } });
       if (!plan) {
         await tx.ticketEvent.create({ data: { ticketId, type: 'customer_message', createdAt: now } });
-        return true;
+        return { noticeDelivery: null };
       }
       const { decision, status } = plan;
       const merged = [...new Set([...ticket.flags, ...score.flags])];
@@ -95,13 +96,13 @@ export async function receiveFollowUp(deps: Deps, ticketId: string, body: string
         },
       });
       await tx.ticketEvent.create({ data: { ticketId, type: status, data: { trigger: 'follow_up', from: ticket.status }, createdAt: now } });
-      return true;
+      // Nobody waits in silence: the customer hears that a person has the ticket and by when.
+      return { noticeDelivery: status === 'human_queued' ? await recordEscalationNotice(tx, deps, ticketId, now) : null };
     });
     if (!applied) continue;
     if (plan) countDecision('follow_up', plan.decision);
     if (plan?.status === 'ai_queued') await enqueueAiAnswer(deps, ticket, ctx.requestId);
-    // Nobody waits in silence: the customer hears that a person has the ticket and by when.
-    if (plan?.status === 'human_queued') await sendEscalationNotice(deps, ticketId);
+    await enqueueDelivery(deps, applied.noticeDelivery);
     return;
   }
   throw new AppError('CONFLICT', 'The ticket changed while the follow-up was being stored; retry the delivery.', { retryAfterSeconds: 1 });

@@ -1,4 +1,5 @@
 import type { Deps } from '../../shared/deps';
+import { aiJobId } from '../../shared/queue/queues';
 import { enqueueAiAnswer } from './receive-ticket';
 
 /** Tickets younger than this are left alone: their own enqueue is probably still in flight. */
@@ -18,9 +19,28 @@ export async function sweepAiQueue(deps: Pick<Deps, 'db' | 'queues' | 'logger' |
     take: BATCH,
   });
   let enqueued = 0;
-  for (const t of stale) if (await enqueueAiAnswer(deps, t)) enqueued++;
+  for (const t of stale) if ((await reviveFailedJob(deps, t)) || (await enqueueAiAnswer(deps, t))) enqueued++;
   if (stale.length > 0) deps.logger.debug({ stale: stale.length, enqueued }, 'ai queue swept');
   return enqueued;
+}
+
+/**
+ * A job that ran out of attempts while its ticket is still ai_queued failed before it could hand
+ * the ticket to a person (its last attempt met Postgres down, say). Its id blocks a new job for
+ * seven days, so the same job goes back to waiting with fresh attempts; a second sweeper doing the
+ * same finds it no longer failed, which BullMQ refuses harmlessly.
+ */
+async function reviveFailedJob(deps: Pick<Deps, 'queues' | 'logger'>, ticket: { id: string; aiTurns: number }): Promise<boolean> {
+  try {
+    const job = await deps.queues.aiAnswer.getJob(aiJobId(ticket.id, ticket.aiTurns));
+    if (!job || !(await job.isFailed())) return false;
+    const failedReason = job.failedReason;
+    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    deps.logger.warn({ ticketId: ticket.id, failedReason }, 'failed ai job revived for a ticket still ai_queued');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Runs the sweep every interval; returns a stop function. */

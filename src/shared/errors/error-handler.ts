@@ -36,10 +36,19 @@ export function zodFieldErrors(error: ZodError): FieldError[] {
   return error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message }));
 }
 
-function isDependencyDown(err: unknown): boolean {
-  const e = err as { code?: string; name?: string; message?: string; cause?: unknown };
+/**
+ * SQLSTATEs that mean the server, not the request, is the problem: class 08 (connection
+ * exceptions) and 57P01-57P03 (shut down by an admin, crashed, or not accepting connections yet,
+ * as while it recovers from a crash). adapter-pg carries the code as `code` or `originalCode`.
+ */
+const SERVER_UNAVAILABLE_SQLSTATE = /^(08...|57P0[123])$/;
+
+/** Whether an error means Postgres or Redis is unavailable (answered 503), searched through its causes. */
+export function isDependencyDown(err: unknown): boolean {
+  const e = err as { code?: string; originalCode?: string; name?: string; message?: string; cause?: unknown };
+  if (SERVER_UNAVAILABLE_SQLSTATE.test(e?.code ?? '') || SERVER_UNAVAILABLE_SQLSTATE.test(e?.originalCode ?? '')) return true;
   const text = `${e?.code ?? ''} ${e?.name ?? ''} ${e?.message ?? ''}`;
-  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection is closed|Stream isn't writeable|enableOfflineQueue|Can't reach database|DatabaseNotReachable|Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|terminating connection/i.test(text))
+  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection is closed|Stream isn't writeable|enableOfflineQueue|Can't reach database|DatabaseNotReachable|Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down|not yet accepting connections|in recovery mode)|terminating connection|Server has closed the connection|connection error and is not queryable/i.test(text))
     return true;
   return e?.cause ? isDependencyDown(e.cause) : false;
 }
