@@ -31,11 +31,16 @@ async function main(): Promise<void> {
   const deps = createDeps(config, logger);
   const configured = configuredPolicy(config);
   if (config.dbAutoMigrate) await seedDatabase(deps.db, logger, configured);
-  // Decisions must name the version that is really active, from the first request on.
-  await deps.policies.refresh();
-  const active = deps.policies.current().version;
-  if (configured.version !== DEFAULT_POLICY.version && active !== configured.version) {
-    logger.warn({ configured: configured.version, active }, 'ROUTING_* and AI_LANGUAGES only seed the first routing policy; the active version is managed with /v1/policies');
+  // Decisions must name the version that is really active, from the first request on. A process that
+  // starts while Postgres is down still starts (readiness says why) and reads the version once it is back.
+  try {
+    await deps.policies.refresh();
+    const active = deps.policies.current().version;
+    if (configured.version !== DEFAULT_POLICY.version && active !== configured.version) {
+      logger.warn({ configured: configured.version, active }, 'ROUTING_* and AI_LANGUAGES only seed the first routing policy; the active version is managed with /v1/policies');
+    }
+  } catch (err) {
+    logger.warn({ err: { message: (err as Error).message } }, 'routing policy not readable at start; decisions wait for it (503) until Postgres answers');
   }
 
   let server: Server | undefined;

@@ -1,11 +1,13 @@
 import IORedis, { type Redis } from 'ioredis';
 import type { Pool } from 'pg';
+import { AppError } from '../../shared/errors/app-error';
 import type { Logger } from '../../shared/logger';
 import type { RoutingPolicy } from '../routing';
 import { loadActivePolicy } from './policy.repository';
 
 /** The active routing policy of this process, read from memory on every request. */
 export interface PolicyHolder {
+  /** Throws a 503 error until the active version has been read once (Postgres unreachable since start). */
   current(): RoutingPolicy;
   /** Re-reads the active version from Postgres now. */
   refresh(): Promise<void>;
@@ -39,6 +41,8 @@ export const policyChannel = (queuePrefix: string) => `${queuePrefix}:policy-act
 export function createPolicyHolder(options: PolicyHolderOptions): PolicyHolder {
   const { pool, logger, channel } = options;
   let policy = options.fallback;
+  // Deciding with the fallback while the real active version is unknown would record a wrong version.
+  let loaded = false;
   let started = 0;
   let applied = 0;
   let closed = false;
@@ -49,6 +53,7 @@ export function createPolicyHolder(options: PolicyHolderOptions): PolicyHolder {
     const active = await loadActivePolicy(pool);
     if (ticket < applied || closed) return;
     applied = ticket;
+    loaded = true;
     const next = active ?? options.fallback;
     if (next.version !== policy.version) logger.info({ from: policy.version, to: next.version }, 'routing policy changed');
     policy = next;
@@ -66,8 +71,13 @@ export function createPolicyHolder(options: PolicyHolderOptions): PolicyHolder {
   const timer = setInterval(() => void refreshQuietly(), options.refreshMs);
   timer.unref();
 
+  let retrying: Promise<void> | undefined;
   return {
-    current: () => policy,
+    current() {
+      if (loaded) return policy;
+      retrying ??= refreshQuietly().finally(() => (retrying = undefined));
+      throw new AppError('DEPENDENCY_UNAVAILABLE', 'The active routing policy has not been read from Postgres yet.', { retryAfterSeconds: 5 });
+    },
     refresh,
     async announce(version) {
       await options.publisher.publish(channel, version);
