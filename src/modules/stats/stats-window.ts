@@ -1,0 +1,158 @@
+import type { Pool, PoolClient } from 'pg';
+import { addToHistogram, type Histogram } from './histogram';
+import { CLOCK_NAMES, COUNT_AGGREGATES, COUNT_COLUMNS, ROLLUP_DIMS, judgedColumns, type ClockName } from './stats.repository';
+
+export const DAY_MS = 86_400_000;
+
+/**
+ * A reporting window read from the daily rollup where it can be and from tickets where it cannot:
+ * the partial days at its edges, today, and any day whose rollup is missing, dirty (a ticket or
+ * decision of that day changed since) or expired (an open clock of that day has fallen due since).
+ * Every read runs in one REPEATABLE READ snapshot, so a day is taken from exactly one of the two.
+ */
+export interface WindowPlan {
+  /** Whole UTC days read from stats_daily. */
+  days: Date[];
+  /** Half-open [start, end) ranges read from tickets and decisions. */
+  live: { start: Date; end: Date }[];
+}
+
+/** [from, to) minus the rolled-up days, as few ranges as possible. */
+export function liveRanges(from: Date, to: Date, days: Date[]): { start: Date; end: Date }[] {
+  const out: { start: Date; end: Date }[] = [];
+  let cursor = from.getTime();
+  for (const d of [...days].sort((a, b) => a.getTime() - b.getTime())) {
+    if (d.getTime() > cursor) out.push({ start: new Date(cursor), end: d });
+    cursor = Math.max(cursor, d.getTime() + DAY_MS);
+  }
+  if (cursor < to.getTime()) out.push({ start: new Date(cursor), end: to });
+  return out;
+}
+
+/** Runs `fn` in a read-only REPEATABLE READ transaction: the rollup, its dirty marks and tickets seen at one instant. */
+export async function inSnapshot<T>(pool: Pool, fn: (client: PoolClient, plan: (from: Date, to: Date, now: Date) => Promise<WindowPlan>) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const plan = async (from: Date, to: Date, now: Date): Promise<WindowPlan> => {
+      const { rows } = await client.query<{ day: Date }>(
+        `SELECT d.day FROM stats_days d
+         WHERE d.day >= $1 AND d.day + interval '24 hours' <= $2 AND (d.valid_until IS NULL OR d.valid_until >= $3)
+           AND NOT EXISTS (SELECT 1 FROM stats_dirty_days x WHERE x.day = d.day)
+         ORDER BY d.day`,
+        [from, to, now],
+      );
+      const days = rows.map((r) => r.day);
+      return { days, live: liveRanges(from, to, days) };
+    };
+    const result = await fn(client, plan);
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+/** Tickets created in the plan's live ranges, judged at $3, with their key in dimension `dim`; uses $1, $2 (range bounds) and $3. */
+function liveTicketsSql(dim: string): string {
+  return `SELECT ${ROLLUP_DIMS[dim]} AS key, ${judgedColumns('$3')}
+    FROM tickets t JOIN unnest($1::timestamptz[], $2::timestamptz[]) r(s, e) ON t.created_at >= r.s AND t.created_at < r.e`;
+}
+
+const rangeParams = (plan: WindowPlan) => [plan.live.map((r) => r.start), plan.live.map((r) => r.end)];
+
+export type Counts = Record<string, number>;
+
+/** The rollup's counts per key of `dim` over the window: rolled-up days plus live ranges. */
+export async function windowCounts(client: PoolClient, plan: WindowPlan, dim: string, now: Date): Promise<Map<string, Counts>> {
+  const { rows } = await client.query<Record<string, unknown>>(
+    `WITH x AS (${liveTicketsSql(dim)})
+     SELECT key, ${COUNT_COLUMNS.map((c) => `sum(${c})::int AS ${c}`).join(', ')}
+     FROM (
+       SELECT key, ${COUNT_COLUMNS.join(', ')} FROM stats_daily WHERE dim = $4 AND day = ANY($5::timestamptz[])
+       UNION ALL
+       SELECT key, ${COUNT_COLUMNS.map((c) => `${COUNT_AGGREGATES[c]}::int`).join(', ')} FROM x GROUP BY key
+     ) u GROUP BY key ORDER BY key`,
+    [...rangeParams(plan), now, dim, plan.days],
+  );
+  return new Map(rows.map((r) => [String(r.key), Object.fromEntries(COUNT_COLUMNS.map((c) => [c, Number(r[c])]))]));
+}
+
+/** Merged histograms per key and clock over the window. */
+export async function windowHistograms(client: PoolClient, plan: WindowPlan, dim: string, now: Date, clocks: ClockName[] = CLOCK_NAMES): Promise<Map<string, Record<ClockName, Histogram>>> {
+  const { rows } = await client.query<{ key: string; clock: ClockName; bucket: number; n: number }>(
+    `WITH x AS (${liveTicketsSql(dim)})
+     SELECT key, clock, bucket, sum(n)::int AS n FROM (
+       SELECT s.key, h.clock, h.bucket, h.n FROM stats_daily s CROSS JOIN LATERAL (
+         ${clocks.map((c) => `SELECT '${c}' AS clock, u.b::int AS bucket, u.n FROM unnest(s.${c}_buckets, s.${c}_counts) u(b, n)`).join(' UNION ALL ')}) h
+       WHERE s.dim = $4 AND s.day = ANY($5::timestamptz[])
+       UNION ALL
+       SELECT x.key, v.clock, v.bucket, 1 FROM x CROSS JOIN LATERAL (VALUES ${clocks.map((c) => `('${c}', x.${c}_b)`).join(', ')}) v(clock, bucket)
+       WHERE v.bucket IS NOT NULL
+     ) u GROUP BY 1, 2, 3`,
+    [...rangeParams(plan), now, dim, plan.days],
+  );
+  const out = new Map<string, Record<ClockName, Histogram>>();
+  for (const r of rows) {
+    let byClock = out.get(r.key);
+    if (!byClock) out.set(r.key, (byClock = { fr: new Map(), res: new Map(), hr: new Map() }));
+    addToHistogram(byClock[r.clock], Number(r.bucket), Number(r.n));
+  }
+  return out;
+}
+
+/** Escalation reason codes of human-route decisions in the window (a code counts once per decision). */
+export async function windowReasons(client: PoolClient, plan: WindowPlan): Promise<Record<string, number>> {
+  const { rows } = await client.query<{ code: string; n: number }>(
+    `SELECT code, sum(n)::int AS n FROM (
+       SELECT key AS code, tickets AS n FROM stats_daily WHERE dim = 'reason' AND day = ANY($3::timestamptz[])
+       UNION ALL
+       SELECT r.code, count(*)::int FROM decisions d
+       JOIN unnest($1::timestamptz[], $2::timestamptz[]) w(lo, hi) ON d.created_at >= w.lo AND d.created_at < w.hi
+       CROSS JOIN LATERAL (SELECT DISTINCT e->>'code' AS code FROM jsonb_array_elements(d.reasons) e) r
+       WHERE d.route = 'human' AND r.code IS NOT NULL GROUP BY r.code
+     ) u GROUP BY code ORDER BY code`,
+    [...rangeParams(plan), plan.days],
+  );
+  return Object.fromEntries(rows.map((r) => [r.code, Number(r.n)]));
+}
+
+export interface TrendCounts {
+  bucket: Date;
+  key: string;
+  frAchieved: number;
+  frBreached: number;
+  resAchieved: number;
+  resBreached: number;
+}
+
+/** Attainment counts per priority per UTC hour or day of creation. */
+export async function windowTrend(client: PoolClient, plan: WindowPlan, bucket: 'hour' | 'day', now: Date): Promise<TrendCounts[]> {
+  // Hourly buckets of a rolled-up day come from its hour_priority rows, keyed 'HH priority'.
+  const rolled =
+    bucket === 'day'
+      ? `SELECT day AS bucket, key, fr_achieved, fr_breached, res_achieved, res_breached FROM stats_daily WHERE dim = 'priority' AND day = ANY($4::timestamptz[])`
+      : `SELECT day + split_part(key, ' ', 1)::int * interval '1 hour' AS bucket, split_part(key, ' ', 2) AS key, fr_achieved, fr_breached, res_achieved, res_breached
+         FROM stats_daily WHERE dim = 'hour_priority' AND day = ANY($4::timestamptz[])`;
+  const { rows } = await client.query<Record<string, unknown>>(
+    `WITH x AS (SELECT date_trunc('${bucket}', t.created_at, 'UTC') AS bucket, t.priority::text AS key, ${judgedColumns('$3')}
+       FROM tickets t JOIN unnest($1::timestamptz[], $2::timestamptz[]) r(s, e) ON t.created_at >= r.s AND t.created_at < r.e)
+     SELECT bucket, key, sum(fr_achieved)::int AS fr_a, sum(fr_breached)::int AS fr_b, sum(res_achieved)::int AS res_a, sum(res_breached)::int AS res_b FROM (
+       ${rolled}
+       UNION ALL
+       SELECT bucket, key, ${['fr_achieved', 'fr_breached', 'res_achieved', 'res_breached'].map((c) => `${COUNT_AGGREGATES[c]}::int`).join(', ')} FROM x GROUP BY bucket, key
+     ) u GROUP BY bucket, key ORDER BY bucket, key`,
+    [...rangeParams(plan), now, plan.days],
+  );
+  return rows.map((r) => ({
+    bucket: r.bucket as Date,
+    key: String(r.key),
+    frAchieved: Number(r.fr_a),
+    frBreached: Number(r.fr_b),
+    resAchieved: Number(r.res_a),
+    resBreached: Number(r.res_b),
+  }));
+}
