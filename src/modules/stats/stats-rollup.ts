@@ -2,7 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import type { Deps } from '../../shared/deps';
 import { QUEUE_NAMES, createWorkerRedis } from '../../shared/queue/queues';
 import { COUNT_AGGREGATES, COUNT_COLUMNS, COUNT_ONLY_DIMS, CLOCK_NAMES, ROLLUP_DIMS, judgedColumns, pendingDueSql } from './stats.repository';
-import { DAY_MS } from './stats-window';
+import { DAY_MS, STATS_SESSION } from './stats-window';
 
 /** Days rebuilt per run at most, so one run stays short; a backlog (first start on a full database) takes a few runs. */
 export const MAX_DAYS_PER_RUN = 31;
@@ -59,6 +59,7 @@ export async function rollupStats(deps: Pick<Deps, 'pool'>, now = new Date()): P
   const client = await deps.pool.connect();
   try {
     await client.query('BEGIN');
+    await client.query(STATS_SESSION);
     const { rows: lock } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${LOCK_KEY}) AS ok`);
     if (!lock[0].ok) {
       await client.query('ROLLBACK');

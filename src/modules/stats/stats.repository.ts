@@ -42,7 +42,8 @@ function outcome(c: (typeof CLOCKS)[ClockName], now = '$3'): string {
     WHEN ${c.done} IS NOT NULL THEN 'a' END`;
 }
 
-const seconds = (c: (typeof CLOCKS)[ClockName]) => `EXTRACT(EPOCH FROM ${c.done} - ${c.start})::float8`;
+// date_part is float8 where EXTRACT is numeric, several times slower per ticket.
+const seconds = (c: (typeof CLOCKS)[ClockName]) => `date_part('epoch', ${c.done} - ${c.start})`;
 
 /**
  * Per ticket (alias t), judged at the instant in placeholder `now`: the flags the counts need, each
