@@ -43,6 +43,9 @@ CREATE TABLE "stats_dirty_days" (
 );
 
 -- CreateIndex
+CREATE INDEX "stats_daily_day_idx" ON "stats_daily"("day");
+
+-- CreateIndex
 CREATE INDEX "stats_dirty_days_day_idx" ON "stats_dirty_days"("day");
 
 

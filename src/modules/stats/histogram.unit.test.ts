@@ -1,5 +1,5 @@
 import { GROWTH, RELATIVE_ERROR, addToHistogram, histogramPercentile, type Histogram } from './histogram';
-import { DAY_MS, liveRanges } from './stats-window';
+import { DAY_MS, planWindow } from './stats-window';
 
 /** The bucket the SQL of bucketSql computes, written again in JS. */
 const bucketOf = (s: number) => (s < 1 ? 0 : 1 + Math.floor(Math.log(s) / Math.log(GROWTH)));
@@ -38,24 +38,32 @@ describe('histogram percentiles', () => {
   });
 });
 
-describe('live ranges of a window', () => {
+describe('the plan of a window', () => {
   const d = (iso: string) => new Date(iso);
+  const hoursOf = (from: string, n: number) => Array.from({ length: n }, (_, i) => new Date(d(from).getTime() + i * 3_600_000));
 
-  test('when whole days are rolled up, then only the edges and the gaps are read live', () => {
-    const days = [d('2026-01-02T00:00:00Z'), d('2026-01-03T00:00:00Z'), d('2026-01-05T00:00:00Z')];
-    expect(liveRanges(d('2026-01-01T10:00:00Z'), d('2026-01-06T12:00:00Z'), days)).toEqual([
-      { start: d('2026-01-01T10:00:00Z'), end: d('2026-01-02T00:00:00Z') },
-      { start: d('2026-01-04T00:00:00Z'), end: d('2026-01-05T00:00:00Z') },
-      { start: d('2026-01-06T00:00:00Z'), end: d('2026-01-06T12:00:00Z') },
-    ]);
+  test('when rolled-up days are cut by the window, then their whole hours come from hourly rows and only partial hours are read live', () => {
+    const days = [d('2026-01-01T00:00:00Z'), d('2026-01-02T00:00:00Z'), d('2026-01-03T00:00:00Z'), d('2026-01-05T00:00:00Z'), d('2026-01-06T00:00:00Z')];
+    expect(planWindow(d('2026-01-01T10:30:00Z'), d('2026-01-06T12:00:00Z'), days)).toEqual({
+      days: [d('2026-01-02T00:00:00Z'), d('2026-01-03T00:00:00Z'), d('2026-01-05T00:00:00Z')],
+      hours: [...hoursOf('2026-01-01T11:00:00Z', 13), ...hoursOf('2026-01-06T00:00:00Z', 12)],
+      live: [
+        { start: d('2026-01-01T10:30:00Z'), end: d('2026-01-01T11:00:00Z') },
+        { start: d('2026-01-04T00:00:00Z'), end: d('2026-01-05T00:00:00Z') },
+      ],
+    });
   });
 
   test('when the rolled-up days cover the window, then nothing is read live', () => {
     const from = d('2026-01-02T00:00:00Z');
-    expect(liveRanges(from, new Date(from.getTime() + 2 * DAY_MS), [from, new Date(from.getTime() + DAY_MS)])).toEqual([]);
+    expect(planWindow(from, new Date(from.getTime() + 2 * DAY_MS), [from, new Date(from.getTime() + DAY_MS)])).toEqual({ days: [from, new Date(from.getTime() + DAY_MS)], hours: [], live: [] });
   });
 
   test('when nothing is rolled up, then the whole window is live', () => {
-    expect(liveRanges(d('2026-01-01T10:00:00Z'), d('2026-01-01T11:00:00Z'), [])).toEqual([{ start: d('2026-01-01T10:00:00Z'), end: d('2026-01-01T11:00:00Z') }]);
+    expect(planWindow(d('2026-01-01T10:00:00Z'), d('2026-01-01T11:00:00Z'), [])).toEqual({ days: [], hours: [], live: [{ start: d('2026-01-01T10:00:00Z'), end: d('2026-01-01T11:00:00Z') }] });
+  });
+
+  test('when the window lies inside one hour of a rolled-up day, then it is read live', () => {
+    expect(planWindow(d('2026-01-01T10:10:00Z'), d('2026-01-01T10:50:00Z'), [d('2026-01-01T00:00:00Z')])).toEqual({ days: [], hours: [], live: [{ start: d('2026-01-01T10:10:00Z'), end: d('2026-01-01T10:50:00Z') }] });
   });
 });

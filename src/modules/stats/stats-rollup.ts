@@ -1,7 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { Deps } from '../../shared/deps';
 import { QUEUE_NAMES, createWorkerRedis } from '../../shared/queue/queues';
-import { COUNT_AGGREGATES, COUNT_COLUMNS, COUNT_ONLY_DIMS, CLOCK_NAMES, ROLLUP_DIMS, judgedColumns, pendingDueSql } from './stats.repository';
+import { COUNT_AGGREGATES, COUNT_COLUMNS, CLOCK_NAMES, ROLLUP_DIMS, hourly, judgedColumns, pendingDueSql } from './stats.repository';
 import { DAY_MS, STATS_SESSION } from './stats-window';
 
 /** Days rebuilt per run at most, so one run stays short; a backlog (first start on a full database) takes a few runs. */
@@ -13,33 +13,41 @@ const LOCK_KEY = `hashtext('handoff.stats-rollup')`;
 const dims = Object.keys(ROLLUP_DIMS);
 const histogramColumns = CLOCK_NAMES.flatMap((c) => [`${c}_buckets`, `${c}_counts`]);
 
-/** Rebuilds stats_daily for `$1` days from tickets judged at `$2` (every dimension in one pass over the days' tickets). */
+/**
+ * Rebuilds stats_daily for `$1` days from tickets judged at `$2`: every dimension, per day and per
+ * hour, in one pass over the days' tickets.
+ */
 const BUILD_SQL = `
   WITH x AS (
-    SELECT date_trunc('day', t.created_at, 'UTC') AS day, ARRAY[${dims.map((d) => ROLLUP_DIMS[d]).join(', ')}] AS keys, ${judgedColumns('$2')}
+    SELECT date_trunc('day', t.created_at, 'UTC') AS day_start, date_trunc('hour', t.created_at, 'UTC') AS hour_start,
+      ARRAY[${dims.map((d) => ROLLUP_DIMS[d]).join(', ')}] AS keys, ${judgedColumns('$2')}
     FROM tickets t JOIN unnest($1::timestamptz[]) d(day) ON t.created_at >= d.day AND t.created_at < d.day + interval '24 hours'),
   y AS (
-    SELECT x.*, k.dim, x.keys[k.i] AS key FROM x CROSS JOIN (VALUES ${dims.map((d, i) => `(${i + 1}, '${d}')`).join(', ')}) k(i, dim)),
+    SELECT x.*, CASE WHEN g.per_hour THEN x.hour_start ELSE x.day_start END AS unit,
+      CASE WHEN g.per_hour THEN '${hourly('')}' || k.dim ELSE k.dim END AS dim, x.keys[k.i] AS key
+    FROM x CROSS JOIN (VALUES ${dims.map((d, i) => `(${i + 1}, '${d}')`).join(', ')}) k(i, dim) CROSS JOIN (VALUES (false), (true)) g(per_hour)),
   c AS (
-    SELECT day, dim, key, ${COUNT_COLUMNS.map((col) => `${COUNT_AGGREGATES[col]}::int AS ${col}`).join(', ')} FROM y GROUP BY day, dim, key),
+    SELECT unit, dim, key, ${COUNT_COLUMNS.map((col) => `${COUNT_AGGREGATES[col]}::int AS ${col}`).join(', ')} FROM y GROUP BY unit, dim, key),
   h AS (
-    SELECT day, dim, key, clock, array_agg(bucket ORDER BY bucket)::smallint[] AS buckets, array_agg(n ORDER BY bucket) AS counts FROM (
-      SELECT y.day, y.dim, y.key, v.clock, v.bucket, count(*)::int AS n
+    SELECT unit, dim, key, clock, array_agg(bucket ORDER BY bucket)::smallint[] AS buckets, array_agg(n ORDER BY bucket) AS counts FROM (
+      SELECT y.unit, y.dim, y.key, v.clock, v.bucket, count(*)::int AS n
       FROM y CROSS JOIN LATERAL (VALUES ${CLOCK_NAMES.map((c) => `('${c}', y.${c}_b)`).join(', ')}) v(clock, bucket)
-      WHERE v.bucket IS NOT NULL AND y.dim NOT IN (${COUNT_ONLY_DIMS.map((d) => `'${d}'`).join(', ')})
+      WHERE v.bucket IS NOT NULL
       GROUP BY 1, 2, 3, 4, 5) z
     GROUP BY 1, 2, 3, 4)
   INSERT INTO stats_daily (day, dim, key, ${COUNT_COLUMNS.join(', ')}, ${histogramColumns.join(', ')})
-  SELECT c.day, c.dim, c.key, ${COUNT_COLUMNS.map((col) => `c.${col}`).join(', ')}, ${CLOCK_NAMES.map((cl) => `${cl}.buckets, ${cl}.counts`).join(', ')}
-  FROM c ${CLOCK_NAMES.map((cl) => `LEFT JOIN h ${cl} ON ${cl}.day = c.day AND ${cl}.dim = c.dim AND ${cl}.key = c.key AND ${cl}.clock = '${cl}'`).join(' ')}`;
+  SELECT c.unit, c.dim, c.key, ${COUNT_COLUMNS.map((col) => `c.${col}`).join(', ')}, ${CLOCK_NAMES.map((cl) => `${cl}.buckets, ${cl}.counts`).join(', ')}
+  FROM c ${CLOCK_NAMES.map((cl) => `LEFT JOIN h ${cl} ON ${cl}.unit = c.unit AND ${cl}.dim = c.dim AND ${cl}.key = c.key AND ${cl}.clock = '${cl}'`).join(' ')}`;
 
 const REASONS_SQL = `
   INSERT INTO stats_daily (day, dim, key, tickets)
-  SELECT date_trunc('day', d.created_at, 'UTC'), 'reason', r.code, count(*)::int
+  SELECT CASE WHEN g.per_hour THEN date_trunc('hour', d.created_at, 'UTC') ELSE date_trunc('day', d.created_at, 'UTC') END,
+    CASE WHEN g.per_hour THEN '${hourly('reason')}' ELSE 'reason' END, r.code, count(*)::int
   FROM decisions d JOIN unnest($1::timestamptz[]) w(day) ON d.created_at >= w.day AND d.created_at < w.day + interval '24 hours'
   CROSS JOIN LATERAL (SELECT DISTINCT e->>'code' AS code FROM jsonb_array_elements(d.reasons) e) r
+  CROSS JOIN (VALUES (false), (true)) g(per_hour)
   WHERE d.route = 'human' AND r.code IS NOT NULL
-  GROUP BY 1, 3`;
+  GROUP BY 1, 2, 3`;
 
 const DAYS_SQL = `
   INSERT INTO stats_days (day, judged_at, valid_until)
@@ -95,7 +103,10 @@ export async function rollupStats(deps: Pick<Deps, 'pool'>, now = new Date()): P
     }
     const dayDates = days.map((d) => new Date(d));
     await client.query('DELETE FROM stats_dirty_days WHERE day = ANY($1::timestamptz[])', [dayDates]);
-    await client.query('DELETE FROM stats_daily WHERE day = ANY($1::timestamptz[])', [dayDates]);
+    await client.query(
+      `DELETE FROM stats_daily s USING unnest($1::timestamptz[]) w(day) WHERE s.day >= w.day AND s.day < w.day + interval '24 hours'`,
+      [dayDates],
+    );
     await client.query(BUILD_SQL, [dayDates, now]);
     await client.query(REASONS_SQL, [dayDates]);
     await client.query(DAYS_SQL, [dayDates, now]);

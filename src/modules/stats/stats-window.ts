@@ -1,32 +1,45 @@
 import type { Pool, PoolClient } from 'pg';
 import { addToHistogram, type Histogram } from './histogram';
-import { CLOCK_NAMES, COUNT_AGGREGATES, COUNT_COLUMNS, ROLLUP_DIMS, judgedColumns, type ClockName } from './stats.repository';
+import { CLOCK_NAMES, COUNT_AGGREGATES, COUNT_COLUMNS, ROLLUP_DIMS, hourly, judgedColumns, type ClockName } from './stats.repository';
 
 export const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 /**
- * A reporting window read from the daily rollup where it can be and from tickets where it cannot:
- * the partial days at its edges, today, and any day whose rollup is missing, dirty (a ticket or
- * decision of that day changed since) or expired (an open clock of that day has fallen due since).
- * Every read runs in one REPEATABLE READ snapshot, so a day is taken from exactly one of the two.
+ * A reporting window read from the rollup where it can be and from tickets where it cannot: whole
+ * days from daily rows, the whole hours of a rolled-up day cut by the window's edge from hourly
+ * rows, and live the rest: the partial hours at the edges, today, and any day whose rollup is
+ * missing, dirty (a ticket or decision of that day changed since) or expired (an open clock of that
+ * day has fallen due since). Every read runs in one REPEATABLE READ snapshot, so each instant of the
+ * window is taken from exactly one source.
  */
 export interface WindowPlan {
-  /** Whole UTC days read from stats_daily. */
+  /** Whole UTC days read from daily rows. */
   days: Date[];
+  /** Whole UTC hours read from hourly rows. */
+  hours: Date[];
   /** Half-open [start, end) ranges read from tickets and decisions. */
   live: { start: Date; end: Date }[];
 }
 
-/** [from, to) minus the rolled-up days, as few ranges as possible. */
-export function liveRanges(from: Date, to: Date, days: Date[]): { start: Date; end: Date }[] {
-  const out: { start: Date; end: Date }[] = [];
-  let cursor = from.getTime();
-  for (const d of [...days].sort((a, b) => a.getTime() - b.getTime())) {
-    if (d.getTime() > cursor) out.push({ start: new Date(cursor), end: d });
-    cursor = Math.max(cursor, d.getTime() + DAY_MS);
+/** Splits the valid rolled-up days meeting [from, to) into whole days, whole hours and live ranges. */
+export function planWindow(from: Date, to: Date, validDays: Date[]): WindowPlan {
+  const days: Date[] = [];
+  const hours: Date[] = [];
+  const inside = (start: number, ms: number) => start >= from.getTime() && start + ms <= to.getTime();
+  for (const d of validDays) {
+    if (inside(d.getTime(), DAY_MS)) days.push(d);
+    else for (let h = d.getTime(); h < d.getTime() + DAY_MS; h += HOUR_MS) if (inside(h, HOUR_MS)) hours.push(new Date(h));
   }
-  if (cursor < to.getTime()) out.push({ start: new Date(cursor), end: to });
-  return out;
+  const covered = [...days.map((d) => [d.getTime(), DAY_MS]), ...hours.map((h) => [h.getTime(), HOUR_MS])].sort((a, b) => a[0] - b[0]);
+  const live: { start: Date; end: Date }[] = [];
+  let cursor = from.getTime();
+  for (const [start, ms] of covered) {
+    if (start > cursor) live.push({ start: new Date(cursor), end: new Date(start) });
+    cursor = Math.max(cursor, start + ms);
+  }
+  if (cursor < to.getTime()) live.push({ start: new Date(cursor), end: to });
+  return { days, hours, live };
 }
 
 /**
@@ -46,13 +59,12 @@ export async function inSnapshot<T>(pool: Pool, fn: (client: PoolClient, plan: (
     const plan = async (from: Date, to: Date, now: Date): Promise<WindowPlan> => {
       const { rows } = await client.query<{ day: Date }>(
         `SELECT d.day FROM stats_days d
-         WHERE d.day >= $1 AND d.day + interval '24 hours' <= $2 AND (d.valid_until IS NULL OR d.valid_until >= $3)
+         WHERE d.day < $2 AND d.day + interval '24 hours' > $1 AND (d.valid_until IS NULL OR d.valid_until >= $3)
            AND NOT EXISTS (SELECT 1 FROM stats_dirty_days x WHERE x.day = d.day)
          ORDER BY d.day`,
         [from, to, now],
       );
-      const days = rows.map((r) => r.day);
-      return { days, live: liveRanges(from, to, days) };
+      return planWindow(from, to, rows.map((r) => r.day));
     };
     const result = await fn(client, plan);
     await client.query('COMMIT');
@@ -73,6 +85,11 @@ function liveTicketsSql(dim: string): string {
 
 const rangeParams = (plan: WindowPlan) => [plan.live.map((r) => r.start), plan.live.map((r) => r.end)];
 
+/** The rollup rows of a plan: daily rows of its days and hourly rows of its hours; placeholders from $n on. */
+const rolled = (n: number) => `(dim = $${n} AND day = ANY($${n + 1}::timestamptz[])) OR (dim = $${n + 2} AND day = ANY($${n + 3}::timestamptz[]))`;
+const ROLLED = rolled(4);
+const rolledParams = (plan: WindowPlan, dim: string) => [dim, plan.days, hourly(dim), plan.hours];
+
 export type Counts = Record<string, number>;
 
 /** The rollup's counts per key of `dim` over the window: rolled-up days plus live ranges. */
@@ -81,11 +98,11 @@ export async function windowCounts(client: PoolClient, plan: WindowPlan, dim: st
     `WITH x AS (${liveTicketsSql(dim)})
      SELECT key, ${COUNT_COLUMNS.map((c) => `sum(${c})::int AS ${c}`).join(', ')}
      FROM (
-       SELECT key, ${COUNT_COLUMNS.join(', ')} FROM stats_daily WHERE dim = $4 AND day = ANY($5::timestamptz[])
+       SELECT key, ${COUNT_COLUMNS.join(', ')} FROM stats_daily WHERE ${ROLLED}
        UNION ALL
        SELECT key, ${COUNT_COLUMNS.map((c) => `${COUNT_AGGREGATES[c]}::int`).join(', ')} FROM x GROUP BY key
      ) u GROUP BY key ORDER BY key`,
-    [...rangeParams(plan), now, dim, plan.days],
+    [...rangeParams(plan), now, ...rolledParams(plan, dim)],
   );
   return new Map(rows.map((r) => [String(r.key), Object.fromEntries(COUNT_COLUMNS.map((c) => [c, Number(r[c])]))]));
 }
@@ -102,10 +119,10 @@ export async function windowHistograms(client: PoolClient, plan: WindowPlan, dim
     if (!byClock) out.set(key, (byClock = { fr: new Map(), res: new Map(), hr: new Map() }));
     return byClock;
   };
-  if (plan.days.length > 0) {
+  if (plan.days.length + plan.hours.length > 0) {
     const { rows } = await client.query<Record<string, unknown>>(
-      `SELECT key, ${clocks.map((c) => `${c}_buckets, ${c}_counts`).join(', ')} FROM stats_daily WHERE dim = $1 AND day = ANY($2::timestamptz[])`,
-      [dim, plan.days],
+      `SELECT key, ${clocks.map((c) => `${c}_buckets, ${c}_counts`).join(', ')} FROM stats_daily WHERE ${rolled(1)}`,
+      rolledParams(plan, dim),
     );
     for (const r of rows) {
       for (const c of clocks) {
@@ -133,14 +150,14 @@ export async function windowHistograms(client: PoolClient, plan: WindowPlan, dim
 export async function windowReasons(client: PoolClient, plan: WindowPlan): Promise<Record<string, number>> {
   const { rows } = await client.query<{ code: string; n: number }>(
     `SELECT code, sum(n)::int AS n FROM (
-       SELECT key AS code, tickets AS n FROM stats_daily WHERE dim = 'reason' AND day = ANY($3::timestamptz[])
+       SELECT key AS code, tickets AS n FROM stats_daily WHERE ${rolled(3)}
        UNION ALL
        SELECT r.code, count(*)::int FROM decisions d
        JOIN unnest($1::timestamptz[], $2::timestamptz[]) w(lo, hi) ON d.created_at >= w.lo AND d.created_at < w.hi
        CROSS JOIN LATERAL (SELECT DISTINCT e->>'code' AS code FROM jsonb_array_elements(d.reasons) e) r
        WHERE d.route = 'human' AND r.code IS NOT NULL GROUP BY r.code
      ) u GROUP BY code ORDER BY code`,
-    [...rangeParams(plan), plan.days],
+    [...rangeParams(plan), ...rolledParams(plan, 'reason')],
   );
   return Object.fromEntries(rows.map((r) => [r.code, Number(r.n)]));
 }
@@ -156,21 +173,17 @@ export interface TrendCounts {
 
 /** Attainment counts per priority per UTC hour or day of creation. */
 export async function windowTrend(client: PoolClient, plan: WindowPlan, bucket: 'hour' | 'day', now: Date): Promise<TrendCounts[]> {
-  // Hourly buckets of a rolled-up day come from its hour_priority rows, keyed 'HH priority'.
-  const rolled =
-    bucket === 'day'
-      ? `SELECT day AS bucket, key, fr_achieved, fr_breached, res_achieved, res_breached FROM stats_daily WHERE dim = 'priority' AND day = ANY($4::timestamptz[])`
-      : `SELECT day + split_part(key, ' ', 1)::int * interval '1 hour' AS bucket, split_part(key, ' ', 2) AS key, fr_achieved, fr_breached, res_achieved, res_breached
-         FROM stats_daily WHERE dim = 'hour_priority' AND day = ANY($4::timestamptz[])`;
+  // Hourly buckets of a whole rolled-up day come from its hourly rows.
+  const p = bucket === 'day' ? plan : { ...plan, days: [], hours: [...plan.hours, ...plan.days.flatMap((d) => Array.from({ length: 24 }, (_, i) => new Date(d.getTime() + i * HOUR_MS)))] };
   const { rows } = await client.query<Record<string, unknown>>(
     `WITH x AS (SELECT date_trunc('${bucket}', t.created_at, 'UTC') AS bucket, t.priority::text AS key, ${judgedColumns('$3')}
        FROM tickets t JOIN unnest($1::timestamptz[], $2::timestamptz[]) r(s, e) ON t.created_at >= r.s AND t.created_at < r.e)
      SELECT bucket, key, sum(fr_achieved)::int AS fr_a, sum(fr_breached)::int AS fr_b, sum(res_achieved)::int AS res_a, sum(res_breached)::int AS res_b FROM (
-       ${rolled}
+       SELECT date_trunc('${bucket}', day, 'UTC') AS bucket, key, fr_achieved, fr_breached, res_achieved, res_breached FROM stats_daily WHERE ${rolled(4)}
        UNION ALL
        SELECT bucket, key, ${['fr_achieved', 'fr_breached', 'res_achieved', 'res_breached'].map((c) => `${COUNT_AGGREGATES[c]}::int`).join(', ')} FROM x GROUP BY bucket, key
      ) u GROUP BY bucket, key ORDER BY bucket, key`,
-    [...rangeParams(plan), now, plan.days],
+    [...rangeParams(p), now, ...rolledParams(p, 'priority')],
   );
   return rows.map((r) => ({
     bucket: r.bucket as Date,

@@ -81,7 +81,7 @@ export const COUNT_AGGREGATES: Record<string, string> = {
 };
 export const COUNT_COLUMNS = Object.keys(COUNT_AGGREGATES);
 
-/** The rollup's dimensions: every grouping the endpoints offer, and hour-of-day × priority for the hourly trend. */
+/** The rollup's dimensions: every grouping the endpoints offer. */
 export const ROLLUP_DIMS: Record<string, string> = {
   priority: GROUP_KEY.priority,
   route: GROUP_KEY.route,
@@ -90,10 +90,9 @@ export const ROLLUP_DIMS: Record<string, string> = {
   agent: GROUP_KEY.agent,
   locale: FAIRNESS_KEY.locale,
   tier: FAIRNESS_KEY.tier,
-  hour_priority: `to_char(t.created_at AT TIME ZONE 'UTC', 'HH24') || ' ' || t.priority::text`,
 };
-/** Dimensions whose rows carry no histograms. */
-export const COUNT_ONLY_DIMS = ['hour_priority'];
+/** The dimension name of a dimension's hourly rows. */
+export const hourly = (dim: string) => `h.${dim}`;
 
 function clockAggregates(name: ClockName): string {
   return `count(*) FILTER (WHERE ${name}_o = 'a')::int AS ${name}_achieved,
