@@ -24,7 +24,8 @@ async function figures(app: TestApp, from: Date, to: Date, now: Date, allLive: b
     for (const dim of DIMS) {
       out[`counts ${dim}`] = Object.fromEntries(await windowCounts(client, p, dim, now));
       const h = await windowHistograms(client, p, dim, now);
-      out[`histograms ${dim}`] = Object.fromEntries([...h].map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([c, m]) => [c, Object.fromEntries(m)]))]));
+      const sparse = (m: Float64Array) => Object.fromEntries([...m.entries()].filter(([, n]) => n > 0));
+      out[`histograms ${dim}`] = Object.fromEntries([...h].map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([c, m]) => [c, sparse(m)]))]));
     }
     out.reasons = await windowReasons(client, p);
     out.trendDay = await windowTrend(client, p, 'day', now);

@@ -1,4 +1,4 @@
-import { GROWTH, RELATIVE_ERROR, addToHistogram, histogramPercentile, type Histogram } from './histogram';
+import { GROWTH, RELATIVE_ERROR, addSparseText, addToHistogram, histogramPercentile, newHistogram } from './histogram';
 import { DAY_MS, planWindow } from './stats-window';
 
 /** The bucket the SQL of bucketSql computes, written again in JS. */
@@ -21,7 +21,7 @@ describe('histogram percentiles', () => {
     const rand = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
     for (const n of [1, 2, 3, 10, 1000, 20_000]) {
       const values = Array.from({ length: n }, () => draw(rand()));
-      const h: Histogram = new Map();
+      const h = newHistogram();
       for (const v of values) addToHistogram(h, bucketOf(v), 1);
       for (const p of [0.5, 0.9]) {
         const exact = percentileCont(values, p);
@@ -33,8 +33,17 @@ describe('histogram percentiles', () => {
   });
 
   test('when a histogram is empty, then it has no percentile', () => {
-    expect(histogramPercentile(new Map(), 0.5)).toBeNull();
-    expect(histogramPercentile(new Map([[4, 0]]), 0.9)).toBeNull();
+    expect(histogramPercentile(newHistogram(), 0.5)).toBeNull();
+  });
+
+  test('when rollup rows arrive as text arrays, then their counts add up per bucket', () => {
+    const h = newHistogram();
+    addSparseText(h, '{0,7,130}', '{2,15,1}');
+    addSparseText(h, '{7}', '{5}');
+    addSparseText(h, '{}', '{}');
+    addSparseText(h, null, null);
+    addSparseText(h, '{9999}', '{3}');
+    expect([h[0], h[7], h[130], h[h.length - 1], h.reduce((s, n) => s + n, 0)]).toEqual([2, 20, 1, 3, 26]);
   });
 });
 
