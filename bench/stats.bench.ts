@@ -92,6 +92,11 @@ async function main() {
   await client.query('VACUUM ANALYZE stats_daily');
   const { rows: size } = await client.query(`SELECT count(*)::int AS n, pg_size_pretty(pg_total_relation_size('stats_daily')) AS bytes FROM stats_daily`);
   console.log(`rollup: ${rolled} days (re)built in ${((Date.now() - r0) / 1000).toFixed(1)} s; stats_daily holds ${size[0].n} rows, ${size[0].bytes}`);
+  // The steady state: one changed day, as after an agent resolves a ticket from three days ago.
+  await client.query(`INSERT INTO stats_dirty_days (day) VALUES (date_trunc('day', now() - interval '3 days', 'UTC'))`);
+  const r1 = Date.now();
+  await rollupStats(deps);
+  console.log(`rollup of one dirty day: ${Date.now() - r1} ms`);
   const server = buildApp(deps).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -107,6 +112,7 @@ async function main() {
     `/v1/stats/fairness?attribute=locale&${w30}`,
     `/v1/stats/fairness?attribute=locale&${w90}`,
     `/v1/stats/sla/trend?bucket=day&from=${iso(now - 14 * day)}&to=${iso(now)}`,
+    `/v1/stats/sla/trend?bucket=hour&from=${iso(now - 14 * day)}&to=${iso(now)}`,
     `/v1/stats/breaches?limit=50`,
   ];
   console.log(`\n| endpoint | median ms | min ms | max ms | percentiles |\n|---|---|---|---|---|`);
