@@ -14,27 +14,36 @@ const dims = Object.keys(ROLLUP_DIMS);
 const histogramColumns = CLOCK_NAMES.flatMap((c) => [`${c}_buckets`, `${c}_counts`]);
 
 /**
- * Rebuilds stats_daily for `$1` days from tickets judged at `$2`: every dimension, per day and per
- * hour, in one pass over the days' tickets.
+ * Rebuilds stats_daily for `$1` days from tickets judged at `$2`: every dimension per hour in one
+ * pass over the days' tickets, then each day's rows as the sums of its hours' (a third less work
+ * than grouping the tickets twice).
  */
 const BUILD_SQL = `
   WITH x AS (
-    SELECT date_trunc('day', t.created_at, 'UTC') AS day_start, date_trunc('hour', t.created_at, 'UTC') AS hour_start,
-      ARRAY[${dims.map((d) => ROLLUP_DIMS[d]).join(', ')}] AS keys, ${judgedColumns('$2')}
+    SELECT date_trunc('hour', t.created_at, 'UTC') AS hour_start, ARRAY[${dims.map((d) => ROLLUP_DIMS[d]).join(', ')}] AS keys, ${judgedColumns('$2')}
     FROM tickets t JOIN unnest($1::timestamptz[]) d(day) ON t.created_at >= d.day AND t.created_at < d.day + interval '24 hours'),
   y AS (
-    SELECT x.*, CASE WHEN g.per_hour THEN x.hour_start ELSE x.day_start END AS unit,
-      CASE WHEN g.per_hour THEN '${hourly('')}' || k.dim ELSE k.dim END AS dim, x.keys[k.i] AS key
-    FROM x CROSS JOIN (VALUES ${dims.map((d, i) => `(${i + 1}, '${d}')`).join(', ')}) k(i, dim) CROSS JOIN (VALUES (false), (true)) g(per_hour)),
+    SELECT x.hour_start, k.dim, x.keys[k.i] AS key, ${['ai_routed', 'answered', 'escalated', ...CLOCK_NAMES.flatMap((c) => [`${c}_o`, `${c}_b`])].map((c) => `x.${c}`).join(', ')}
+    FROM x CROSS JOIN (VALUES ${dims.map((d, i) => `(${i + 1}, '${d}')`).join(', ')}) k(i, dim)),
+  ch AS (
+    SELECT hour_start, dim, key, ${COUNT_COLUMNS.map((col) => `${COUNT_AGGREGATES[col]}::int AS ${col}`).join(', ')} FROM y GROUP BY hour_start, dim, key),
   c AS (
-    SELECT unit, dim, key, ${COUNT_COLUMNS.map((col) => `${COUNT_AGGREGATES[col]}::int AS ${col}`).join(', ')} FROM y GROUP BY unit, dim, key),
+    SELECT hour_start AS unit, '${hourly('')}' || dim AS dim, key, ${COUNT_COLUMNS.join(', ')} FROM ch
+    UNION ALL
+    SELECT date_trunc('day', hour_start, 'UTC'), dim, key, ${COUNT_COLUMNS.map((col) => `sum(${col})::int`).join(', ')} FROM ch GROUP BY 1, 2, 3),
+  zh AS (
+    SELECT y.hour_start, y.dim, y.key, v.clock, v.bucket, count(*)::int AS n
+    FROM y CROSS JOIN LATERAL (VALUES ${CLOCK_NAMES.map((c) => `('${c}', y.${c}_b)`).join(', ')}) v(clock, bucket)
+    WHERE v.bucket IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5),
+  z AS (
+    SELECT hour_start AS unit, '${hourly('')}' || dim AS dim, key, clock, bucket, n FROM zh
+    UNION ALL
+    SELECT date_trunc('day', hour_start, 'UTC'), dim, key, clock, bucket, sum(n)::int FROM zh GROUP BY 1, 2, 3, 4, 5),
   h AS (
-    SELECT unit, dim, key, clock, array_agg(bucket ORDER BY bucket)::smallint[] AS buckets, array_agg(n ORDER BY bucket) AS counts FROM (
-      SELECT y.unit, y.dim, y.key, v.clock, v.bucket, count(*)::int AS n
-      FROM y CROSS JOIN LATERAL (VALUES ${CLOCK_NAMES.map((c) => `('${c}', y.${c}_b)`).join(', ')}) v(clock, bucket)
-      WHERE v.bucket IS NOT NULL
-      GROUP BY 1, 2, 3, 4, 5) z
-    GROUP BY 1, 2, 3, 4)
+    -- Unordered: the two arrays pair up because both aggregates read the group's rows in one order,
+    -- and readers add them up in any order, which lets Postgres hash instead of sorting 90,000 rows.
+    SELECT unit, dim, key, clock, array_agg(bucket)::smallint[] AS buckets, array_agg(n) AS counts FROM z GROUP BY 1, 2, 3, 4)
   INSERT INTO stats_daily (day, dim, key, ${COUNT_COLUMNS.join(', ')}, ${histogramColumns.join(', ')})
   SELECT c.unit, c.dim, c.key, ${COUNT_COLUMNS.map((col) => `c.${col}`).join(', ')}, ${CLOCK_NAMES.map((cl) => `${cl}.buckets, ${cl}.counts`).join(', ')}
   FROM c ${CLOCK_NAMES.map((cl) => `LEFT JOIN h ${cl} ON ${cl}.unit = c.unit AND ${cl}.dim = c.dim AND ${cl}.key = c.key AND ${cl}.clock = '${cl}'`).join(' ')}`;

@@ -50,7 +50,10 @@ export function planWindow(from: Date, to: Date, validDays: Date[]): WindowPlan 
  */
 export const STATS_SESSION = `SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL work_mem = '32MB'`;
 
-/** Runs `fn` in a read-only REPEATABLE READ transaction: the rollup, its dirty marks and tickets seen at one instant. */
+/**
+ * Runs `fn` in a read-only REPEATABLE READ transaction: the rollup, its dirty marks and tickets seen at
+ * one instant. A day judged after the request's `now` (a worker whose clock runs ahead) is read live.
+ */
 export async function inSnapshot<T>(pool: Pool, fn: (client: PoolClient, plan: (from: Date, to: Date, now: Date) => Promise<WindowPlan>) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
@@ -59,7 +62,7 @@ export async function inSnapshot<T>(pool: Pool, fn: (client: PoolClient, plan: (
     const plan = async (from: Date, to: Date, now: Date): Promise<WindowPlan> => {
       const { rows } = await client.query<{ day: Date }>(
         `SELECT d.day FROM stats_days d
-         WHERE d.day < $2 AND d.day + interval '24 hours' > $1 AND (d.valid_until IS NULL OR d.valid_until >= $3)
+         WHERE d.day < $2 AND d.day + interval '24 hours' > $1 AND (d.valid_until IS NULL OR d.valid_until >= $3) AND d.judged_at <= $3
            AND NOT EXISTS (SELECT 1 FROM stats_dirty_days x WHERE x.day = d.day)
          ORDER BY d.day`,
         [from, to, now],
