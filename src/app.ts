@@ -20,6 +20,7 @@ import { deliveriesRouter } from './modules/delivery';
 import { sourcesRouter } from './modules/sources';
 import { customersRouter } from './modules/privacy/customers.routes';
 import { auditRouter } from './modules/audit';
+import { policiesRouter } from './modules/policies';
 
 /** A helpdesk's customer id may be an email address: erasure URLs are logged without it. */
 function redactUrl(url: string): string {
@@ -80,6 +81,7 @@ export function buildApp(deps: Deps): Express {
   app.use(ticketWorkRouter(deps));
   app.use(slaRouter(deps));
   app.use(statsRouter(deps));
+  app.use(policiesRouter(deps));
 
   app.use((req) => {
     throw new AppError('NOT_FOUND', `No route for ${req.method} ${req.path}.`);

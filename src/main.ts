@@ -7,6 +7,8 @@ import { seedDatabase } from './shared/db/seed';
 import { createDeps } from './shared/runtime';
 import { registerShutdown } from './shared/lifecycle/shutdown';
 import { startWorkers } from './workers';
+import { configuredPolicy } from './modules/policies';
+import { DEFAULT_POLICY } from './modules/routing';
 
 /** One process: the API, the workers, or both (ROLE), against shared Postgres and Redis. */
 async function main(): Promise<void> {
@@ -27,7 +29,14 @@ async function main(): Promise<void> {
     await setupDatabase(config.databaseUrl, logger);
   }
   const deps = createDeps(config, logger);
-  if (config.dbAutoMigrate) await seedDatabase(deps.db, logger);
+  const configured = configuredPolicy(config);
+  if (config.dbAutoMigrate) await seedDatabase(deps.db, logger, configured);
+  // Decisions must name the version that is really active, from the first request on.
+  await deps.policies.refresh();
+  const active = deps.policies.current().version;
+  if (configured.version !== DEFAULT_POLICY.version && active !== configured.version) {
+    logger.warn({ configured: configured.version, active }, 'ROUTING_* and AI_LANGUAGES only seed the first routing policy; the active version is managed with /v1/policies');
+  }
 
   let server: Server | undefined;
   const workers = config.role === 'api' ? undefined : await startWorkers(deps);

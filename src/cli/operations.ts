@@ -2,6 +2,7 @@ import type { Db } from '../shared/db/prisma';
 import { loadConfig } from '../shared/config';
 import { createLogger } from '../shared/logger';
 import { recordAudit } from '../modules/audit/audit';
+import { recordAvailability } from '../modules/agents/availability-history';
 import { createAgentSchema } from '../modules/agents/agents.schema';
 import { createPiiCipher, parsePiiKeys } from '../modules/privacy/pii-cipher';
 import { eraseExpiredPersonalData } from '../modules/privacy/retention';
@@ -24,6 +25,7 @@ export async function createAgentCommand(db: Db, opts: { name: string; email: st
   if (!parsed.success) throw new OperationError(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
   return db.$transaction(async (tx) => {
     const agent = await tx.agent.create({ data: parsed.data });
+    await recordAvailability(tx, agent, agent.createdAt);
     await recordAudit(tx, CLI_ACTOR, 'agent.create', 'agent', agent.id, { name: agent.name });
     return agent;
   });

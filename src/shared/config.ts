@@ -14,6 +14,8 @@ const Env = z.object({
   // 3000 per the contract; 0 picks a free port (tests).
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/handoff'),
+  // Connections of each of a process's two pools (Prisma's, and the plain pg pool of the hot paths: intake, claims).
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   // Bootstraps access: the only key that does not live in the database.
   ADMIN_API_KEY: z.string().min(16).optional(),
@@ -59,6 +61,8 @@ const Env = z.object({
   RETENTION_INTERVAL_MS: z.coerce.number().int().positive().default(3_600_000),
   ROUTING_NEGATIVE_SENTIMENT: z.coerce.number().min(-1).max(1).optional(),
   ROUTING_HIGH_COMPLEXITY: z.coerce.number().min(0).max(1).optional(),
+  // How often each process re-reads the active routing policy, in case an activation notice was lost.
+  POLICY_REFRESH_MS: z.coerce.number().int().min(100).default(5_000),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(5),
   // How often ai_queued tickets without a live job are re-enqueued (Redis outage recovery).
   SWEEP_INTERVAL_MS: z.coerce.number().int().positive().default(15_000),
@@ -112,6 +116,7 @@ function buildConfig(env: z.infer<typeof Env>, secrets: { adminApiKey: string; p
     env: env.NODE_ENV,
     port: env.PORT,
     databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     redisUrl: env.REDIS_URL,
     adminApiKey: secrets.adminApiKey,
     piiEncryptionKey: secrets.piiEncryptionKey,
@@ -134,6 +139,7 @@ function buildConfig(env: z.infer<typeof Env>, secrets: { adminApiKey: string; p
     routing: Object.freeze({
       negativeSentiment: env.ROUTING_NEGATIVE_SENTIMENT,
       highComplexity: env.ROUTING_HIGH_COMPLEXITY,
+      policyRefreshMs: env.POLICY_REFRESH_MS,
     }),
     agents: Object.freeze({
       replyTimeoutSeconds: env.AGENT_REPLY_TIMEOUT_SECONDS,

@@ -5,7 +5,7 @@ import type { Db } from './db/prisma';
 import type { Logger } from './logger';
 import type { Queues } from './queue/queues';
 import type { PiiCipher } from '../modules/privacy/pii-cipher';
-import type { RoutingPolicy } from '../modules/routing';
+import type { PolicyHolder } from '../modules/policies/policy-holder';
 
 /** Everything a request handler or job needs, built once per process and passed down. */
 export interface Deps {
@@ -17,5 +17,6 @@ export interface Deps {
   queues: Queues;
   cipher: PiiCipher;
   logger: Logger;
-  policy: RoutingPolicy;
+  /** The active routing policy, kept current across processes (see docs/routing-policies.md). */
+  policies: PolicyHolder;
 }

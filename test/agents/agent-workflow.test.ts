@@ -91,6 +91,29 @@ describe('an agent created through the API works tickets over HTTP', () => {
     expect((await webhook.post(`/v1/agents/${a.id}/claim`)).status).toBe(403);
     expect((await webhook.get('/v1/agents')).status).toBe(403);
     expect((await admin.post(`/v1/agents/${randomUUID()}/claim`)).status).toBe(404);
+    expect((await admin.post('/v1/agents/not-a-uuid/claim')).status).toBe(404);
+  });
+
+  test('when a ticket is claimed, then the claim shows it exactly as GET /v1/tickets/{id} does and audits that read once', async () => {
+    const language = privateLanguage();
+    const ticketId = await humanTicket(language, 'I want a real person, my card was charged twice. Call me on +44 20 7946 0958.');
+    await app.deps.db.message.create({
+      data: { ticketId, author: 'ai', internal: true, bodyEnc: app.deps.cipher.encrypt('Draft: refund the second charge.'), confidence: 0.3, sources: [{ slug: 'refunds' }] },
+    });
+    const agent = await buildAgent(app, admin, { languages: [language] }, { available: true });
+
+    const claim = await agent.client.post(`/v1/agents/${agent.id}/claim`);
+    expect(claim.status).toBe(200);
+    const read = await agent.client.get(`/v1/tickets/${ticketId}`);
+    expect(read.status).toBe(200);
+    expect(claim.body.ticket).toEqual(read.body);
+    expect(claim.body.ticket).toMatchObject({ subject: 'Where is my order?', status: 'assigned', assignedAgentId: agent.id });
+    expect(claim.body.ticket.decisions.length).toBeGreaterThan(0);
+
+    const audits = await app.deps.db.auditLog.findMany({ where: { entity: 'ticket', entityId: ticketId, action: 'ticket.read_personal_data' } });
+    const byClaim = audits.filter((a) => (a.detail as { via?: string }).via === 'claim');
+    expect(byClaim).toHaveLength(1);
+    expect(byClaim[0]).toMatchObject({ actorRole: 'agent', detail: { agentId: agent.id, via: 'claim' } });
   });
 
   test('when an agent changes anything but its status, then 403; an admin may change skills and capacity', async () => {

@@ -1,8 +1,8 @@
 import { apiClient, type ApiClient } from '../support/api-client';
 import { buildAgent, insertQueuedTickets, privateLanguage, type TestAgent } from '../support/agents';
 import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
+import pg from 'pg';
 import { claimTicket } from '../../src/modules/agents';
-import { createPrisma, type Db } from '../../src/shared/db/prisma';
 
 const AGENTS = 50;
 const TICKETS = 2_000;
@@ -14,16 +14,17 @@ describe('concurrent claims never collide', () => {
   let app: TestApp;
   let admin: ApiClient;
   // Its own pool, wider than the app's, so that many claim transactions really run at the same time.
-  let db: Db;
+  let pool: pg.Pool;
+  const actor = { keyId: 'test:claim-concurrency', role: 'agent' as const };
 
   beforeAll(async () => {
     app = await startApp();
     admin = apiClient(app.url, ADMIN_KEY);
     // 100 claims in flight share 25 connections: on a loaded machine a claim may wait long for one.
-    db = createPrisma(app.config.databaseUrl, 25, 120_000);
+    pool = new pg.Pool({ connectionString: app.config.databaseUrl, max: 25, connectionTimeoutMillis: 120_000 });
   });
   afterAll(async () => {
-    await db.$disconnect();
+    await pool.end();
     await app.close();
   });
 
@@ -37,9 +38,10 @@ describe('concurrent claims never collide', () => {
       agents.flatMap((agent) =>
         Array.from({ length: LOOPS_PER_AGENT }, async () => {
           for (;;) {
-            const outcome = await claimTicket({ ...app.deps, db }, agent.id);
+            const outcome = await claimTicket({ ...app.deps, pool }, agent.id, actor);
             if (!outcome.claimed) return;
-            taken.set(outcome.ticketId, [...(taken.get(outcome.ticketId) ?? []), agent.id]);
+            const { id } = outcome.ticket;
+            taken.set(id, [...(taken.get(id) ?? []), agent.id]);
           }
         }),
       ),
@@ -92,5 +94,20 @@ describe('concurrent claims never collide', () => {
     const held = await heldBy(agentIds);
     for (const id of agentIds) expect(held.get(id) ?? 0).toBeLessThanOrEqual(45);
     expect([...held.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(TICKETS);
+  });
+
+  test('when agents with capacity 1 each send two claims at once, then each gets one ticket and one 204 at_capacity', async () => {
+    const language = privateLanguage();
+    await insertQueuedTickets(app, { language, count: 40 });
+    const agents = await Promise.all(Array.from({ length: 10 }, () => buildAgent(app, admin, { languages: [language], capacity: 1 }, { available: true })));
+    const answers = await Promise.all(
+      agents.map(async (agent) => {
+        const both = await Promise.all([0, 1].map(() => agent.client.post(`/v1/agents/${agent.id}/claim`)));
+        return both.map((r) => (r.status === 204 ? `204 ${r.headers.get('x-handoff-claim')}` : String(r.status))).sort();
+      }),
+    );
+    expect(answers).toEqual(agents.map(() => ['200', '204 at_capacity']));
+    const held = await heldBy(agents.map((a) => a.id));
+    for (const agent of agents) expect(held.get(agent.id)).toBe(1);
   });
 });

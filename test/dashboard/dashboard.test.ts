@@ -19,10 +19,15 @@ describe('GET /dashboard in a real browser', () => {
     key = await createKey(apiClient(app.url, ADMIN_KEY), { role: 'supervisor' });
     const db = app.deps.db;
     const agents = [];
-    for (const [name, capacity] of [['Ana', 4], ['Bruno', 3], ['Chloé', 5]] as const)
-      agents.push(await db.agent.create({ data: { name, email: `${name}@example.com`, skills: [], languages: ['en'], capacity, status: 'available' } }));
-    const rand = prng(7);
     const now = Date.now();
+    for (const [name, capacity, skills] of [['Ana', 4, ['billing', 'technical']], ['Bruno', 3, ['billing']], ['Chloé', 5, ['legal']]] as const) {
+      const agent = await db.agent.create({ data: { name, email: `${name}@example.com`, skills: [...skills], languages: ['en'], capacity, status: 'available' } });
+      // Available for the last two days, as the skills chart's supply.
+      await db.agentStatusChange.create({ data: { agentId: agent.id, status: 'available', skills: [...skills], changedAt: new Date(now - 2 * 24 * 60 * MIN) } });
+      agents.push(agent);
+    }
+    const rand = prng(7);
+    const SKILLS = [['billing'], ['technical'], ['billing', 'legal']];
     for (let i = 0; i < 90; i++) {
       const createdAt = new Date(now - Math.floor(rand() * 13 * 24 * 60 + 60) * MIN);
       const priority = (['urgent', 'high', 'normal', 'low'] as const)[i % 4];
@@ -30,7 +35,7 @@ describe('GET /dashboard in a real browser', () => {
       const ai = rand() < 0.55;
       const answeredAt = new Date(createdAt.getTime() + Math.floor(rand() * due * 1.6 + 1) * MIN);
       const common = {
-        createdAt, priority, customerLocale: ['en', 'es', 'de'][i % 3], initialRoute: ai ? ('ai' as const) : ('human' as const),
+        createdAt, priority, customerLocale: ['en', 'es', 'de'][i % 3], skills: SKILLS[i % 3], initialRoute: ai ? ('ai' as const) : ('human' as const),
         firstResponseDueAt: new Date(createdAt.getTime() + due * MIN), resolutionDueAt: new Date(createdAt.getTime() + due * 8 * MIN),
         firstResponseBreachedAt: answeredAt.getTime() > createdAt.getTime() + due * MIN ? new Date(createdAt.getTime() + due * MIN) : null,
       };
@@ -46,7 +51,7 @@ describe('GET /dashboard in a real browser', () => {
       }
     }
     for (const priority of ['urgent', 'high', 'normal'] as const)
-      await insertTicket(db, { createdAt: new Date(now - 20 * MIN), priority, status: 'human_queued', firstResponseDueAt: new Date(now + 60 * MIN), resolutionDueAt: new Date(now + 600 * MIN) });
+      await insertTicket(db, { createdAt: new Date(now - 20 * MIN), priority, skills: ['legal'], status: 'human_queued', firstResponseDueAt: new Date(now + 60 * MIN), resolutionDueAt: new Date(now + 600 * MIN) });
 
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -77,12 +82,15 @@ describe('GET /dashboard in a real browser', () => {
         const values = chart ? chart.data.datasets.flatMap((d) => d.data).filter((v) => typeof v === 'number' && v > 0) : [];
         return { id: c.id, values: values.length, width: c.width };
       })`);
-    expect(charts.map((c) => c.id).sort()).toEqual(['chart-agents', 'chart-attainment', 'chart-fairness', 'chart-queue', 'chart-reasons', 'chart-route']);
+    expect(charts.map((c) => c.id).sort()).toEqual(['chart-agents', 'chart-attainment', 'chart-fairness', 'chart-queue', 'chart-reasons', 'chart-route', 'chart-skills']);
     for (const c of charts) {
       expect({ id: c.id, nonEmpty: c.values > 0 }).toEqual({ id: c.id, nonEmpty: true });
       expect(c.width).toBeGreaterThan(100);
     }
     expect(Number(await page.textContent('#tile-waiting'))).toBeGreaterThanOrEqual(3);
+    // The legal tickets have waited past the 10-minute target: at least one shortage is named.
+    expect(await page.locator('#skills-shortages li').count()).toBeGreaterThan(0);
+    expect(await page.textContent('#skills-shortages')).toMatch(/h waited past/);
     expect(errors).toEqual([]);
 
     fs.mkdirSync(ARTIFACTS, { recursive: true });

@@ -39,6 +39,7 @@ export async function startApp(env: Record<string, string> = {}, options: { logg
   });
   const deps = createDeps(config, options.logger ?? createLogger(config.logLevel));
   if (options.seed !== false) await seedDatabase(deps.db, deps.logger);
+  await deps.policies.refresh();
   const app = buildApp(deps);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

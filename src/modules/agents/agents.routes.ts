@@ -2,8 +2,6 @@ import { Router } from 'express';
 import type { Deps } from '../../shared/deps';
 import { decodeCursor, encodeCursor, pageQuery } from '../../shared/http/validation';
 import { requireRole } from '../auth/authenticate';
-import { recordAudit } from '../audit/audit';
-import { findFullTicket } from '../tickets/ticket.repository';
 import { ticketDetail } from '../tickets/ticket-view';
 import { assertActsFor } from './agent-access';
 import { buildSuggestions } from './agent-assist';
@@ -45,8 +43,7 @@ export function agentsRouter(deps: Deps): Router {
   router.post('/v1/agents/:id/claim', requireRole('agent'), async (req, res) => {
     const id = req.params.id as string;
     assertActsFor(req.principal!, id);
-    await findAgent(deps, id);
-    const outcome = await claimTicket(deps, id);
+    const outcome = await claimTicket(deps, id, req.principal!);
     if (!outcome.claimed) {
       // Nothing fits now: the tool should come back later rather than spin.
       res.setHeader('Retry-After', String(deps.config.agents.claimRetryAfterSeconds));
@@ -54,9 +51,8 @@ export function agentsRouter(deps: Deps): Router {
       res.status(204).end();
       return;
     }
-    const ticket = (await findFullTicket(deps.db, outcome.ticketId))!;
-    // The claim shows the customer's words to the agent: a read of personal data.
-    await recordAudit(deps.db, req.principal!, 'ticket.read_personal_data', 'ticket', ticket.id, { agentId: id, via: 'claim' });
+    // The claim shows the customer's words to the agent: claimTicket audited that read with the claim.
+    const { ticket } = outcome;
     res.json({ ticket: ticketDetail(ticket, deps.cipher, { includeInternal: true }), suggestions: await buildSuggestions(deps, ticket) });
   });
 

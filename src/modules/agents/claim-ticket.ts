@@ -1,159 +1,91 @@
+import { Prisma, type Decision, type Message, type Ticket, type TicketEvent } from '@prisma/client';
 import { claimLatency } from '../../shared/metrics';
-import { Prisma } from '@prisma/client';
 import type { Deps } from '../../shared/deps';
-import type { Tx } from '../../shared/db/prisma';
 import { conflict, notFound } from '../../shared/errors/app-error';
-import { PRIORITIES, type Priority } from '../routing';
+import { uuid } from '../../shared/http/validation';
+import type { Principal } from '../auth/principal';
 import { DISTRESS_FLAGS } from './distress';
 
-export type ClaimOutcome =
-  | { claimed: true; ticketId: string }
-  | { claimed: false; reason: 'at_capacity' | 'nothing_fits' };
+type FullTicket = Ticket & { messages: Message[]; decisions: Decision[]; events: TicketEvent[] };
 
-interface Candidate {
-  id: string;
-  priority: Priority;
-  effective_rank: number;
-  skills: string[];
-  language: string;
-  distressing: boolean;
-  queued_at: Date;
-  requeued_at: Date | null;
-}
+export type ClaimOutcome = { claimed: true; ticket: FullTicket } | { claimed: false; reason: 'at_capacity' | 'nothing_fits' };
 
-interface LockedAgent {
-  id: string;
-  status: string;
-  skills: string[];
-  languages: string[];
-  capacity: number;
-  distress_streak: number;
-}
+type ClaimResult =
+  | { outcome: 'not_found' | 'at_capacity' | 'nothing_fits' }
+  | { outcome: 'unavailable'; agentStatus: string }
+  | { outcome: 'claimed'; ticket: RowJson & { messages: RowJson[]; decisions: RowJson[]; events: RowJson[] } };
+
+type RowJson = Record<string, unknown>;
 
 /** Interactive transactions queue for a pooled connection under load; the defaults (2 s, 5 s) are too tight for that. */
 export const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 };
 
+const CLAIM_SQL = 'SELECT claim_ticket($1::uuid, $2::timestamptz, $3::int, $4::int, $5::int, $6::text[], $7::float8, $8::text, $9::text) AS result';
+
 /**
- * Gives the agent the best waiting ticket it may take, in one transaction that cannot collide with
- * other claims: the agent row is locked first (so its own parallel claims serialise and the capacity
- * count that follows is exact), then the ticket is picked with FOR UPDATE SKIP LOCKED (so other agents'
- * claims pass over it instead of waiting or taking it too).
+ * Gives the agent the best waiting ticket it may take, in one round trip to the database function
+ * `claim_ticket` (migration 20261127110500_claim_function), which cannot collide with other claims: the
+ * agent row is locked first (so its own parallel claims serialise and the capacity count that follows
+ * is exact), then the ticket is picked with FOR UPDATE SKIP LOCKED (so other agents' claims pass over
+ * it instead of waiting or taking it too). The claimed ticket comes back with its thread, and the read
+ * of its personal data by `actor` is audited in the same transaction as the claim.
  */
-export async function claimTicket(deps: Pick<Deps, 'db' | 'config' | 'policy'>, agentId: string, now = new Date()): Promise<ClaimOutcome> {
+export async function claimTicket(
+  deps: Pick<Deps, 'pool' | 'config' | 'policies'>,
+  agentId: string,
+  actor: Pick<Principal, 'keyId' | 'role'>,
+  now = new Date(),
+): Promise<ClaimOutcome> {
+  if (!uuid.safeParse(agentId).success) throw notFound('Agent');
   const { agents } = deps.config;
-  type Claimed = { claimed: true; ticketId: string; waitedSeconds: number; priority: Priority };
-  const outcome = await deps.db.$transaction(async (tx): Promise<Claimed | Extract<ClaimOutcome, { claimed: false }>> => {
-    const [agent] = await tx.$queryRaw<LockedAgent[]>`
-      SELECT id, status::text AS status, skills, languages, capacity, distress_streak
-      FROM agents WHERE id = ${agentId}::uuid FOR UPDATE`;
-    if (!agent) throw notFound('Agent');
-    if (agent.status !== 'available') throw conflict(`The agent is ${agent.status}; set its status to available before claiming.`);
-
-    // A new statement, so a new snapshot: it sees every claim of this agent that committed while we waited for the lock.
-    const [{ held }] = await tx.$queryRaw<{ held: number }[]>`
-      SELECT count(*)::int AS held FROM tickets WHERE assigned_agent_id = ${agentId}::uuid AND status = 'assigned'`;
-    if (held >= agent.capacity) return { claimed: false, reason: 'at_capacity' as const };
-
-    const pick = (excludeDistressing: boolean) => pickCandidate(tx, deps, agent, now, excludeDistressing);
-    let candidate = await pick(false);
-    if (!candidate) return { claimed: false, reason: 'nothing_fits' as const };
-
-    let rotation: Prisma.InputJsonObject | undefined;
-    const atStreakLimit = agent.distress_streak >= agents.distressStreakLimit;
-    if (candidate.distressing && atStreakLimit) {
-      if (await anotherAgentCouldTake(tx, deps, agent, candidate, now)) {
-        // Visible on the ticket that was passed over, so a supervisor sees why it waited.
-        await tx.ticketEvent.create({
-          data: {
-            ticketId: candidate.id,
-            type: 'wellbeing_rotation',
-            agentId,
-            data: { streak: agent.distress_streak, limit: agents.distressStreakLimit, detail: 'Passed to another agent: this one just had several high-distress tickets in a row.' },
-            createdAt: now,
-          },
-        });
-        const alternative = await pick(true);
-        if (!alternative) return { claimed: false, reason: 'nothing_fits' as const };
-        candidate = alternative;
-      } else {
-        rotation = { streak: agent.distress_streak, limit: agents.distressStreakLimit, detail: 'No other eligible agent could take it.' };
-      }
-    }
-
-    await tx.$executeRaw`
-      UPDATE tickets SET status = 'assigned', assigned_agent_id = ${agentId}::uuid, assigned_at = ${now},
-        requeued_at = NULL, aging_levels = 0, updated_at = ${now}
-      WHERE id = ${candidate.id}::uuid`;
-
-    const missingSkills = candidate.skills.filter((s) => !agent.skills.includes(s));
-    const effectivePriority = PRIORITIES[candidate.effective_rank];
-    const streak = candidate.distressing ? agent.distress_streak + 1 : 0;
-    await tx.ticketEvent.create({
-      data: {
-        ticketId: candidate.id,
-        type: 'claimed',
-        agentId,
-        createdAt: now,
-        data: {
-          priority: candidate.priority,
-          ...(effectivePriority !== candidate.priority ? { aging: { effectivePriority, stepMinutes: agents.agingStepMinutes } } : {}),
-          ...(candidate.requeued_at ? { requeued: true } : {}),
-          ...(missingSkills.length > 0
-            ? {
-                overflow: {
-                  missingSkills,
-                  waitedSeconds: Math.round((now.getTime() - candidate.queued_at.getTime()) / 1000),
-                  reason: `No agent with the skills ${missingSkills.join(', ')} claimed it within ${agents.overflowAfterMinutes} min; offered to agents with its language.`,
-                },
-              }
-            : {}),
-          ...(candidate.distressing ? { distressing: true, distressStreak: streak } : {}),
-          ...(rotation ? { wellbeing: rotation } : {}),
-        },
-      },
-    });
-    if (streak !== agent.distress_streak) {
-      await tx.$executeRaw`UPDATE agents SET distress_streak = ${streak} WHERE id = ${agentId}::uuid`;
-    }
-    return { claimed: true as const, ticketId: candidate.id, waitedSeconds: (now.getTime() - candidate.queued_at.getTime()) / 1000, priority: candidate.priority };
-  }, TX_OPTIONS);
-  // Observed after commit, so a rolled-back claim is never counted.
-  if (!outcome.claimed) return outcome;
-  claimLatency.observe({ priority: outcome.priority }, Math.max(0, outcome.waitedSeconds));
-  return { claimed: true, ticketId: outcome.ticketId };
-}
-
-/** SQL for "this ticket is high-distress" (see distress.ts, which says the same in TypeScript). */
-function distressSql(threshold: number) {
-  return Prisma.sql`(t.flags && ${DISTRESS_FLAGS}::text[] OR t.sentiment <= ${threshold})`;
+  const { rows } = await deps.pool.query<{ result: ClaimResult }>({
+    name: 'claim_ticket',
+    text: CLAIM_SQL,
+    values: [
+      agentId,
+      now,
+      agents.overflowAfterMinutes,
+      agents.agingStepMinutes,
+      agents.distressStreakLimit,
+      DISTRESS_FLAGS,
+      deps.policies.current().negativeSentimentThreshold,
+      actor.keyId,
+      actor.role,
+    ],
+  });
+  const result = rows[0].result;
+  switch (result.outcome) {
+    case 'not_found':
+      throw notFound('Agent');
+    case 'unavailable':
+      throw conflict(`The agent is ${result.agentStatus}; set its status to available before claiming.`);
+    case 'at_capacity':
+    case 'nothing_fits':
+      return { claimed: false, reason: result.outcome };
+  }
+  const { messages, decisions, events, ...row } = result.ticket;
+  const ticket: FullTicket = {
+    ...(fromRowJson(row) as Ticket),
+    messages: messages.map((m) => fromRowJson(m) as Message),
+    decisions: decisions.map((d) => fromRowJson(d) as Decision),
+    events: events.map((e) => fromRowJson(e) as TicketEvent),
+  };
+  // Observed after commit (the function's transaction ended with the query), so a rolled-back claim is never counted.
+  claimLatency.observe({ priority: ticket.priority }, Math.max(0, (now.getTime() - ticket.queuedAt.getTime()) / 1000));
+  return { claimed: true, ticket };
 }
 
 /**
- * The claim order is the index `tickets_claim_order_idx`: claim_rank (effective priority, i.e. the
- * priority raised by aging up to urgent, then tickets handed back unanswered), then the earliest due
- * time, then age. Walking that index with LIMIT 1 keeps a claim fast however long the queue is.
+ * A row as Postgres' to_jsonb writes it (snake_case column names, timestamps as strings) in the shape
+ * Prisma's client returns: camelCase fields and Dates. Every timestamp column's name ends in `_at`.
  */
-async function pickCandidate(
-  tx: Tx,
-  deps: Pick<Deps, 'config' | 'policy'>,
-  agent: LockedAgent,
-  now: Date,
-  excludeDistressing: boolean,
-): Promise<Candidate | undefined> {
-  const overflowCutoff = new Date(now.getTime() - deps.config.agents.overflowAfterMinutes * 60_000);
-  const distress = distressSql(deps.policy.negativeSentimentThreshold);
-  const rows = await tx.$queryRaw<Candidate[]>`
-    SELECT t.id, t.priority::text AS priority, t.skills, t.language, t.queued_at, t.requeued_at,
-           ${distress} AS distressing, (t.claim_rank / 2)::int AS effective_rank
-    FROM tickets t
-    WHERE t.status = 'human_queued'
-      AND (t.language = ANY(${agent.languages}::text[]) OR t.language = 'und')
-      AND (t.skills <@ ${agent.skills}::text[] OR t.queued_at <= ${overflowCutoff})
-      AND (${!excludeDistressing} OR NOT ${distress})
-    ORDER BY t.claim_rank DESC, t.first_response_due_at, t.queued_at, t.id
-    LIMIT 1
-    FOR UPDATE OF t SKIP LOCKED`;
-  return rows[0];
+function fromRowJson(row: RowJson): RowJson {
+  const out: RowJson = {};
+  for (const [column, value] of Object.entries(row)) {
+    const field = column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    out[field] = column.endsWith('_at') && typeof value === 'string' ? new Date(value) : value;
+  }
+  return out;
 }
 
 /**
@@ -173,19 +105,4 @@ export async function ageWaitingTickets(deps: Pick<Deps, 'db' | 'config'>, now =
       FOR UPDATE OF t SKIP LOCKED
     ) aged
     WHERE tickets.id = aged.id`;
-}
-
-/** Whether some other available agent under capacity and below the streak limit may take this ticket. */
-async function anotherAgentCouldTake(tx: Tx, deps: Pick<Deps, 'config'>, agent: LockedAgent, ticket: Candidate, now: Date): Promise<boolean> {
-  const { overflowAfterMinutes, distressStreakLimit } = deps.config.agents;
-  const overflowing = ticket.queued_at.getTime() <= now.getTime() - overflowAfterMinutes * 60_000;
-  const [{ found }] = await tx.$queryRaw<{ found: boolean }[]>`
-    SELECT EXISTS (
-      SELECT 1 FROM agents a
-      WHERE a.id <> ${agent.id}::uuid AND a.status = 'available' AND a.distress_streak < ${distressStreakLimit}
-        AND (${ticket.language} = 'und' OR ${ticket.language} = ANY(a.languages))
-        AND (${ticket.skills}::text[] <@ a.skills OR ${overflowing})
-        AND (SELECT count(*) FROM tickets x WHERE x.assigned_agent_id = a.id AND x.status = 'assigned') < a.capacity
-    ) AS found`;
-  return found;
 }

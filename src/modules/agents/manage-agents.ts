@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor, uuid, type Page } from '../../shared/http/v
 import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/principal';
 import type { CreateAgent, UpdateAgent } from './agents.schema';
+import { recordAvailability } from './availability-history';
 import { TX_OPTIONS } from './claim-ticket';
 import { returnTicketsOfOfflineAgent } from './return-unanswered';
 
@@ -12,6 +13,7 @@ import { returnTicketsOfOfflineAgent } from './return-unanswered';
 export async function createAgent(deps: Pick<Deps, 'db'>, principal: Principal, input: CreateAgent): Promise<Agent> {
   return deps.db.$transaction(async (tx) => {
     const agent = await tx.agent.create({ data: { ...input, status: 'offline' } });
+    await recordAvailability(tx, agent, agent.createdAt);
     await recordAudit(tx, principal, 'agent.create', 'agent', agent.id, { skills: agent.skills, languages: agent.languages, capacity: agent.capacity });
     return agent;
   });
@@ -51,8 +53,14 @@ export async function updateAgent(deps: Pick<Deps, 'db'>, principal: Principal, 
     throw forbidden('An agent may change only its own status; ask an admin for the rest.');
   }
   return deps.db.$transaction(async (tx) => {
+    // Locked first, as a claim does, so the history row below compares against the state this update replaces.
+    const [before] = await tx.$queryRaw<{ status: string; skills: string[] }[]>`
+      SELECT status::text AS status, skills FROM agents WHERE id = ${id}::uuid FOR UPDATE`;
     const onBreak = input.status === 'away' || input.status === 'offline';
     const agent = await tx.agent.update({ where: { id }, data: { ...input, ...(onBreak ? { distressStreak: 0 } : {}) } });
+    if (before && (before.status !== agent.status || before.skills.join(',') !== agent.skills.join(','))) {
+      await recordAvailability(tx, agent, now);
+    }
     const requeued = input.status === 'offline' ? await returnTicketsOfOfflineAgent(tx, id, now) : [];
     await recordAudit(tx, principal, 'agent.update', 'agent', id, { fields: Object.keys(input), status: agent.status, requeued: requeued.length });
     return { agent, requeued };

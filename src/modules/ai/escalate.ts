@@ -49,7 +49,7 @@ export async function escalateToHuman(deps: Deps, args: EscalateArgs): Promise<b
       },
     });
     if (moved.count === 0) return null;
-    await recordEscalation(tx, ticket, reason, deps.policy.version, now);
+    await recordEscalation(tx, ticket, reason, deps.policies.current().version, now);
     if (args.draft && args.draft.text.trim()) {
       await tx.message.create({
         data: {

@@ -9,8 +9,9 @@ import { article as kbArticleSchema, listQuery as kbListQuery } from '../ai/kb.r
 import { listQuery as reviewsListQuery, verdictBody } from '../ai/reviews.routes';
 import { listQuery as deliveriesListQuery } from '../delivery/deliveries.routes';
 import { SlaPoliciesUpdateSchema } from '../sla/sla.schema';
-import { BreachesQuery, FairnessQuery, SlaStatsQuery, TrendQuery } from '../stats/stats.schema';
+import { BreachesQuery, FairnessQuery, SkillsQuery, SlaStatsQuery, TrendQuery } from '../stats/stats.schema';
 import { HELPDESK_ADAPTERS } from '../intake/adapters/webhooks.routes';
+import { ActivateBody, CreatePolicyBody, SimulateQuery } from '../policies/policies.schema';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -193,6 +194,7 @@ export const OPERATIONS: readonly Operation[] = [
   { method: 'get', path: '/v1/stats/sla', tag: 'supervisors', summary: 'SLA attainment, queue and AI figures', access: roles('supervisor'), query: SlaStatsQuery, responses: { '200': 'SLA statistics' } },
   { method: 'get', path: '/v1/stats/sla/trend', tag: 'supervisors', summary: 'SLA attainment per hour or day', access: roles('supervisor'), query: TrendQuery, responses: { '200': 'Trend points' } },
   { method: 'get', path: '/v1/stats/fairness', tag: 'supervisors', summary: 'Routing and outcome rates per customer group (four-fifths rule)', access: roles('supervisor'), query: FairnessQuery, responses: { '200': 'Groups' } },
+  { method: 'get', path: '/v1/stats/skills', tag: 'supervisors', summary: 'Skills gap: demand, available agent-hours, waits, overflow and AI share per skill', access: roles('supervisor'), query: SkillsQuery, responses: { '200': 'Skills and shortages' } },
   { method: 'get', path: '/v1/stats/breaches', tag: 'supervisors', summary: 'Open tickets past or within 10 minutes of a due time', access: roles('supervisor'), query: BreachesQuery, responses: { '200': 'A page of tickets' } },
   { method: 'get', path: '/v1/sla-policies', tag: 'supervisors', summary: 'SLA targets per priority', access: roles('supervisor'), responses: { '200': 'The policies' } },
   {
@@ -200,6 +202,28 @@ export const OPERATIONS: readonly Operation[] = [
     description: 'At least one priority, each replaced whole; `firstResponseMinutes` must not exceed `resolutionMinutes`.',
     body: { schema: SlaPoliciesUpdateSchema, example: { urgent: { firstResponseMinutes: 15, resolutionMinutes: 240 }, normal: { firstResponseMinutes: 240, resolutionMinutes: 2880, humanRequestMinutes: 30 } } },
     responses: { '200': 'The policies' },
+  },
+
+  // Routing policies
+  { method: 'get', path: '/v1/policies', tag: 'policies', summary: 'Routing policy versions, newest first; `active` marks the one in use', access: roles('supervisor'), query: pageQuery, responses: { '200': 'A page of versions' } },
+  { method: 'get', path: '/v1/policies/{version}', tag: 'policies', summary: 'One routing policy version', access: roles('supervisor'), responses: { '200': 'The version' } },
+  {
+    method: 'post', path: '/v1/policies', tag: 'policies', summary: 'Create a draft version', access: admin,
+    description: 'Fields left out of `policy` are copied from the active version. Without `version` one is generated. 409 when the version exists.',
+    body: { schema: CreatePolicyBody, example: { version: 'policy-2026.12.1', note: 'Serve Italian; a complaint alone no longer forces a person', policy: { aiLanguages: ['en', 'es', 'fr', 'de', 'pt', 'it'], humanFlags: ['human_requested', 'legal_threat', 'fraud_or_security', 'safety', 'bereavement_or_health', 'privacy_request'] } } },
+    responses: { '201': 'The draft' },
+  },
+  {
+    method: 'post', path: '/v1/policies/{version}/simulate', tag: 'policies', summary: 'Replay the intake decisions of a window through this version',
+    description: 'Routes, reasons and priorities, human workload per hour of day against agent capacity, four-fifths fairness per locale, tier and channel, and up to 20 tickets whose route would change, each next to what was decided at intake. Reads stored scores only (see docs/routing-policies.md).',
+    access: roles('supervisor'), query: SimulateQuery, responses: { '200': 'The simulation' },
+  },
+  {
+    method: 'post', path: '/v1/policies/{version}/activate', tag: 'policies', summary: 'Make this version the active one (audited)',
+    description: 'Retires the active version in the same transaction; every process switches within seconds. Refused with 409 when a simulation over the window (default: the last 30 days) flags a fairness group the decisions actually made did not, unless `force: true` comes with a `reason`, which the audit log keeps. Activating the active version changes nothing.',
+    access: admin,
+    body: { schema: ActivateBody, example: { force: true, reason: 'Italian customers are served by the new Milan team; reviewed with the fairness board on 2026-11-20.' } },
+    responses: { '200': 'The now active version', '409': 'The fairness guard refused (the flagged groups are in `errors`)' },
   },
 
   // Admin and privacy

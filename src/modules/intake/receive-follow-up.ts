@@ -17,7 +17,8 @@ export const MAX_AI_TURNS = 2;
  * loser re-reads and decides again.
  */
 export async function receiveFollowUp(deps: Deps, ticketId: string, body: string, ctx: CallContext = {}): Promise<void> {
-  const { db, cipher, policy } = deps;
+  const { db, cipher } = deps;
+  const policy = deps.policies.current();
   for (let attempt = 0; attempt < 3; attempt++) {
     const ticket = await db.ticket.findUniqueOrThrow({
       where: { id: ticketId },

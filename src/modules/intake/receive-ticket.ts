@@ -27,7 +27,8 @@ export interface ReceiveResult {
  * leaves it waiting for a person. A redelivery (same source and externalId) changes nothing.
  */
 export async function receiveTicket(deps: Deps, input: NewTicket, ctx: CallContext = {}): Promise<ReceiveResult> {
-  const { db, pool, cipher, policy } = deps;
+  const { db, pool, cipher } = deps;
+  const policy = deps.policies.current();
   // Only the words the customer wrote are scored; who they are never reaches the scorer.
   const score = scoreTicket({ subject: input.subject, body: input.body });
   const slaPolicies = await loadSlaPolicies(db);
@@ -44,6 +45,7 @@ export async function receiveTicket(deps: Deps, input: NewTicket, ctx: CallConte
     skills: requiredSkills(score),
     due: computeDueTimes(decision.priority, now, slaPolicies),
     scorerVersion: SCORER_VERSION,
+    recentTicketCount,
     now,
   };
   if (!(await insertTicket(pool, cipher, row))) {

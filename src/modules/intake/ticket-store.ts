@@ -28,6 +28,8 @@ export interface NewTicketRow {
   skills: string[];
   due: DueTimes;
   scorerVersion: string;
+  /** Stored with the decision so a policy can be replayed later (simulation). */
+  recentTicketCount: number;
   now: Date;
 }
 
@@ -74,8 +76,9 @@ export async function insertTicket(pool: Pool, cipher: PiiCipher, row: NewTicket
        SELECT $24::uuid, id, 'customer'::"MessageAuthor", $25, $20 FROM t),
      d AS (
        INSERT INTO decisions (id, ticket_id, trigger, route, priority, sentiment, complexity, flags, reasons, language,
-                              scorer_version, policy_version, created_at)
-       SELECT $26::uuid, id, 'intake', $10::"Route", $11::"Priority", $12, $13, $14::text[], $15::jsonb, $16, $27, $28, $20 FROM t),
+                              scorer_version, policy_version, created_at, ai_opt_out, recent_ticket_count, customer_tier, customer_locale, channel)
+       SELECT $26::uuid, id, 'intake', $10::"Route", $11::"Priority", $12, $13, $14::text[], $15::jsonb, $16, $27, $28, $20, $35, $37,
+              $19::"Tier", $18, $5::"Channel" FROM t),
      e AS (
        INSERT INTO ticket_events (id, ticket_id, type, data, created_at)
        SELECT $29::uuid, id, $9, '{"trigger":"intake"}'::jsonb, $20 FROM t)
@@ -90,7 +93,7 @@ export async function insertTicket(pool: Pool, cipher: PiiCipher, row: NewTicket
       randomUUID(), row.scorerVersion, decision.policyVersion,
       randomUUID(),
       c.externalId, enc(c.name), enc(c.email), enc(c.phone), c.locale ?? null, c.aiOptOut,
-      humanRequested ? row.due.humanRequestDueAt : null,
+      humanRequested ? row.due.humanRequestDueAt : null, row.recentTicketCount,
     ],
   );
   return rowCount === 1;

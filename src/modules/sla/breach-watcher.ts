@@ -56,7 +56,7 @@ interface MarkedRow {
  * winner, in the same transaction, raises the priority one step, records an SLA_BREACH decision and
  * event, and stores the supervisor webhook delivery (the outbox) that is sent after commit.
  */
-export async function markBreaches(deps: Pick<Deps, 'db' | 'cipher' | 'config' | 'policy' | 'logger'>, queue: Queue<SupervisorWebhookJob> | null, now = new Date()): Promise<Breach[]> {
+export async function markBreaches(deps: Pick<Deps, 'db' | 'cipher' | 'config' | 'policies' | 'logger'>, queue: Queue<SupervisorWebhookJob> | null, now = new Date()): Promise<Breach[]> {
   const breaches: Breach[] = [];
   const url = deps.config.sla.supervisorWebhookUrl;
   for (const [clock, c] of Object.entries(CLOCKS) as [Clock, (typeof CLOCKS)[Clock]][]) {
@@ -81,7 +81,7 @@ export async function markBreaches(deps: Pick<Deps, 'db' | 'cipher' | 'config' |
       await tx.decision.createMany({
         data: rows.map((r) => ({
           ticketId: r.id, trigger: 'sla_breach', route: r.route, priority: r.priority, sentiment: r.sentiment, complexity: r.complexity,
-          flags: r.flags, reasons, language: r.language, scorerVersion: SCORER_VERSION, policyVersion: deps.policy.version, createdAt: now,
+          flags: r.flags, reasons, language: r.language, scorerVersion: SCORER_VERSION, policyVersion: deps.policies.current().version, createdAt: now,
         })),
       });
       await tx.ticketEvent.createMany({

@@ -4,11 +4,12 @@ import { AppError } from '../../shared/errors/app-error';
 import { decodeCursor, encodeCursor } from '../../shared/http/validation';
 import { requireRole } from '../auth/authenticate';
 import { computeFairness, FOUR_FIFTHS } from './compute-fairness';
+import { computeSkillsGap } from './compute-skills-gap';
 import { computeSlaStats, type PercentileMethod } from './compute-sla-stats';
 import { histogramPercentile, RELATIVE_ERROR } from './histogram';
 import { breachingTickets, fairnessGroups, type FairnessRow } from './stats.repository';
 import { inSnapshot, windowCounts, windowHistograms, windowTrend } from './stats-window';
-import { BreachesQuery, FairnessQuery, SlaStatsQuery, TrendQuery, type FairnessAttribute } from './stats.schema';
+import { BreachesQuery, FairnessQuery, SkillsQuery, SlaStatsQuery, TrendQuery, type FairnessAttribute } from './stats.schema';
 
 /** The contract: "open tickets past or within 10 minutes of a due time". */
 const BREACH_HORIZON_MS = 10 * 60_000;
@@ -76,6 +77,10 @@ export function statsRouter(deps: Deps): Router {
       minGroupSize: deps.config.fairnessMinGroupSize,
       groups: computeFairness(rows, deps.config.fairnessMinGroupSize),
     });
+  });
+
+  router.get('/v1/stats/skills', supervisor, async (req, res) => {
+    res.json(await computeSkillsGap(deps, SkillsQuery.parse(req.query)));
   });
 
   router.get('/v1/stats/breaches', supervisor, async (req, res) => {

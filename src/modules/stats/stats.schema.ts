@@ -2,15 +2,18 @@ import { z } from 'zod';
 
 const DAY_MS = 86_400_000;
 const instant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time, e.g. 2026-11-27T00:00:00Z' });
-const windowShape = { from: instant.optional(), to: instant.optional() };
+export const windowShape = { from: instant.optional(), to: instant.optional() };
 
-/** A reporting window [from, to): by default the 30 days up to now. */
-function resolveWindow<Q extends { from?: string; to?: string }>(q: Q, ctx: z.RefinementCtx) {
-  const to = q.to ? new Date(q.to) : new Date();
-  const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY_MS);
-  if (from >= to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
-  return { ...q, from, to };
+/** A reporting window [from, to): by default the `defaultDays` days up to now. */
+function windowOf(defaultDays: number) {
+  return <Q extends { from?: string; to?: string }>(q: Q, ctx: z.RefinementCtx) => {
+    const to = q.to ? new Date(q.to) : new Date();
+    const from = q.from ? new Date(q.from) : new Date(to.getTime() - defaultDays * DAY_MS);
+    if (from >= to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
+    return { ...q, from, to };
+  };
 }
+export const resolveWindow = windowOf(30);
 
 export const GROUP_BY = ['priority', 'route', 'channel', 'source', 'agent'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
@@ -38,3 +41,14 @@ export const TrendQuery = z
 export const BreachesQuery = z
   .object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(200).optional() })
   .strict();
+
+/** Longest skills-report window: supply is summed hour by hour, and a longer profile only blurs the hours of the day. */
+export const SKILLS_MAX_DAYS = 92;
+export const SkillsQuery = z
+  .object(windowShape)
+  .strict()
+  .transform(windowOf(7))
+  .refine((q) => q.to.getTime() - q.from.getTime() <= SKILLS_MAX_DAYS * DAY_MS, {
+    message: `at most ${SKILLS_MAX_DAYS} days: narrow the window`,
+    path: ['from'],
+  });

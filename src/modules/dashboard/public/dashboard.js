@@ -110,6 +110,51 @@
     });
   }
 
+  function hourRanges(hours) {
+    var out = [], start = null;
+    hours.forEach(function (h, i) {
+      if (start === null) start = h;
+      if (hours[i + 1] !== h + 1) { out.push(start === h ? h + 'h' : start + '–' + h + 'h'); start = null; }
+    });
+    return out.join(', ');
+  }
+
+  function renderSkills(report) {
+    // The busiest skills first; a chart of every skill would be unreadable.
+    var skills = report.skills.slice().sort(function (a, b) { return b.demand.human - a.demand.human || b.supply.agentHours - a.supply.agentHours; }).slice(0, 12);
+    draw('chart-skills', {
+      type: 'bar',
+      data: {
+        labels: skills.map(function (s) { return s.skill; }),
+        datasets: [
+          { label: 'tickets needing a person', data: skills.map(function (s) { return s.demand.human; }), backgroundColor: '#f59e0b', yAxisID: 'y' },
+          { label: 'available agent-hours', data: skills.map(function (s) { return s.supply.agentHours; }), backgroundColor: '#10b981', yAxisID: 'y1' },
+        ],
+      },
+      options: { scales: {
+        y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'tickets' } },
+        y1: { beginAtZero: true, position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'agent-hours' } },
+      } },
+    });
+
+    var list = $('skills-shortages');
+    list.textContent = '';
+    report.shortages.slice(0, 8).forEach(function (s) {
+      var li = document.createElement('li');
+      var name = document.createElement('strong');
+      name.textContent = s.skill;
+      var why = document.createElement('span');
+      why.className = 'why';
+      why.textContent = s.excessWaitHours.toFixed(1) + ' h waited past ' + duration(report.waitTargetSeconds) + ' · ' + s.humanTickets + ' tickets · ' +
+        (s.ticketsPerAgentHour === null ? 'no one with this skill was available' : s.agentHours.toFixed(1) + ' agent-hours') +
+        (s.uncoveredHours.length ? ' · uncovered ' + hourRanges(s.uncoveredHours) + ' UTC' : '');
+      li.appendChild(name);
+      li.appendChild(why);
+      list.appendChild(li);
+    });
+    $('skills-none').hidden = report.shortages.length > 0;
+  }
+
   function refresh() {
     var to = new Date(), from = new Date(to.getTime() - 14 * DAY);
     var w = 'from=' + encodeURIComponent(from.toISOString()) + '&to=' + encodeURIComponent(to.toISOString());
@@ -119,8 +164,10 @@
       api('/v1/stats/sla/trend?bucket=day&' + w),
       api('/v1/stats/fairness?attribute=locale&' + w),
       api('/v1/stats/breaches?limit=200'),
+      api('/v1/stats/skills'),
     ]).then(function (r) {
       render({ byRoute: r[0], byAgent: r[1], trend: r[2], fairness: r[3], breaches: r[4] });
+      renderSkills(r[5]);
       $('status').textContent = 'Updated ' + new Date().toLocaleTimeString() + ' · refreshes every 30 s';
       document.body.dataset.state = 'ready';
     }).catch(function (e) {
