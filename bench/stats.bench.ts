@@ -1,10 +1,12 @@
 /**
  * Stats endpoints over 1,000,000 tickets. Generates the data with generate_series in a separate
- * database (handoff_bench_stats, rebuilt only when its row count differs), then times each endpoint
- * through the real HTTP app and prints EXPLAIN ANALYZE of the heaviest statements.
+ * database (handoff_bench_stats, or handoff_bench_stats_<N> for other sizes, rebuilt only when its
+ * row count differs), brings the daily rollup up to date as the worker's job would, then times each
+ * endpoint through the real HTTP app and prints EXPLAIN ANALYZE of the statements they run.
  * Run: npx tsx bench/stats.bench.ts [tickets=1000000]
  */
 import pg from 'pg';
+import type { PoolClient } from 'pg';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/shared/config';
@@ -12,9 +14,12 @@ import { createLogger } from '../src/shared/logger';
 import { createDeps } from '../src/shared/runtime';
 import { setupDatabase } from '../src/shared/db/setup-database';
 import { seedDatabase } from '../src/shared/db/seed';
+import { rollupStats } from '../src/modules/stats/stats-rollup';
+import { breachingTickets } from '../src/modules/stats/stats.repository';
+import { inSnapshot, windowCounts, windowHistograms, windowReasons, windowTrend, type WindowPlan } from '../src/modules/stats/stats-window';
 
 const N = Number(process.argv[2] ?? 1_000_000);
-const DB = 'handoff_bench_stats';
+const DB = N === 1_000_000 ? 'handoff_bench_stats' : `handoff_bench_stats_${N}`;
 const URL_ = `postgresql://postgres@127.0.0.1:5432/${DB}`;
 const ADMIN = 'hk_admin_bench_key_0123456789abcdef';
 const RUNS = 7;
@@ -77,6 +82,21 @@ async function main() {
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: URL_, ADMIN_API_KEY: ADMIN, PII_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), QUEUE_PREFIX: 'bench-stats', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000' });
   const deps = createDeps(config, logger);
   await seedDatabase(deps.db, logger);
+  const r0 = Date.now();
+  let rolled = 0;
+  for (;;) {
+    const r = await rollupStats(deps);
+    rolled += r.days;
+    if (!r.more && !r.skipped) break;
+  }
+  await client.query('VACUUM ANALYZE stats_daily');
+  const { rows: size } = await client.query(`SELECT count(*)::int AS n, pg_size_pretty(pg_total_relation_size('stats_daily')) AS bytes FROM stats_daily`);
+  console.log(`rollup: ${rolled} days (re)built in ${((Date.now() - r0) / 1000).toFixed(1)} s; stats_daily holds ${size[0].n} rows, ${size[0].bytes}`);
+  // The steady state: one changed day, as after an agent resolves a ticket from three days ago.
+  await client.query(`INSERT INTO stats_dirty_days (day) VALUES (date_trunc('day', now() - interval '3 days', 'UTC'))`);
+  const r1 = Date.now();
+  await rollupStats(deps);
+  console.log(`rollup of one dirty day: ${Date.now() - r1} ms`);
   const server = buildApp(deps).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -92,33 +112,50 @@ async function main() {
     `/v1/stats/fairness?attribute=locale&${w30}`,
     `/v1/stats/fairness?attribute=locale&${w90}`,
     `/v1/stats/sla/trend?bucket=day&from=${iso(now - 14 * day)}&to=${iso(now)}`,
+    `/v1/stats/sla/trend?bucket=hour&from=${iso(now - 14 * day)}&to=${iso(now)}`,
     `/v1/stats/breaches?limit=50`,
   ];
-  console.log(`\n| endpoint | median ms | min ms | max ms |\n|---|---|---|---|`);
+  console.log(`\n| endpoint | median ms | min ms | max ms | percentiles |\n|---|---|---|---|---|`);
   for (const path of cases) {
     const times: number[] = [];
+    let method = '';
     for (let i = 0; i < RUNS + 1; i++) {
       const t = performance.now();
       const res = await fetch(base + path, { headers: { authorization: `Bearer ${ADMIN}` } });
       await res.text();
+      method = res.headers.get('x-stats-percentiles') ?? '';
       if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
       if (i > 0) times.push(performance.now() - t); // the first run warms caches
     }
     times.sort((a, b) => a - b);
-    console.log(`| \`${path.replace(/from=[^&]+&to=[^&]+/, (m) => (m.includes(iso(now - 91 * day).slice(0, 10)) ? '90 days' : m.includes(iso(now - 30 * day).slice(0, 10)) ? '30 days' : '14 days'))}\` | ${times[RUNS >> 1].toFixed(0)} | ${times[0].toFixed(0)} | ${times[RUNS - 1].toFixed(0)} |`);
+    console.log(`| \`${path.replace(/from=[^&]+&to=[^&]+/, (m) => (m.includes(iso(now - 91 * day).slice(0, 10)) ? '90 days' : m.includes(iso(now - 30 * day).slice(0, 10)) ? '30 days' : '14 days'))}\` | ${times[RUNS >> 1].toFixed(0)} | ${times[0].toFixed(0)} | ${times[RUNS - 1].toFixed(0)} | ${method} |`);
   }
 
-  const plans: [string, string][] = [
-    ['window scan (stats/sla, 30 days)', `SELECT count(*) FROM tickets t WHERE t.created_at >= now() - interval '30 days' AND t.created_at < now()`],
-    ['human queue', `SELECT priority, count(*), min(queued_at) FROM tickets WHERE status = 'human_queued' GROUP BY priority`],
-    ['escalation reasons (30 days)', `SELECT r.code, count(*) FROM decisions d CROSS JOIN LATERAL (SELECT DISTINCT e->>'code' AS code FROM jsonb_array_elements(d.reasons) e) r WHERE d.route = 'human' AND d.created_at >= now() - interval '30 days' GROUP BY r.code`],
-    ['breaches', `SELECT id FROM tickets t WHERE t.status IN ('ai_queued','human_queued','assigned') AND ((t.first_responded_at IS NULL AND t.ai_answered_at IS NULL AND t.first_response_due_at <= now()) OR t.resolution_due_at <= now() OR (t.human_requested_at IS NOT NULL AND t.human_responded_at IS NULL AND t.human_request_due_at <= now())) LIMIT 51`],
-    ['agent load', `SELECT a.id, (SELECT count(*) FROM tickets t WHERE t.assigned_agent_id = a.id AND t.status = 'assigned') FROM agents a`],
-  ];
-  for (const [name, sql] of plans) {
-    const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS OFF, TIMING ON, SUMMARY ON) ${sql}`);
-    console.log(`\n### ${name}\n\`\`\`\n${rows.map((r) => r['QUERY PLAN']).join('\n')}\n\`\`\``);
-  }
+  // The statements the endpoints run, captured by a client that EXPLAINs instead of executing.
+  const explain = async (name: string, run: (c: PoolClient, plan: WindowPlan) => Promise<unknown>, from: number, to = now) => {
+    await inSnapshot(deps.pool, async (c, plan) => {
+      const p = await plan(new Date(from), new Date(to), new Date(now));
+      const plans: string[] = [];
+      const explaining = { query: async (sql: string, params: unknown[]) => {
+        const { rows } = await c.query(`EXPLAIN (ANALYZE, BUFFERS OFF, TIMING ON, SUMMARY ON) ${sql}`, params);
+        plans.push(rows.map((r) => r['QUERY PLAN']).join('\n'));
+        return { rows: [] };
+      } } as unknown as PoolClient;
+      await run(explaining, p);
+      const liveMs = p.live.reduce((s, r) => s + r.end.getTime() - r.start.getTime(), 0);
+      console.log(`\n### ${name}\n(${p.days.length} rolled-up days, ${(liveMs / 3_600_000).toFixed(1)} hours live)\n\`\`\`\n${plans.join('\n\n')}\n\`\`\``);
+    });
+  };
+  const n = new Date(now);
+  await explain('stats/sla counts, 30 days, groupBy=priority', (c, p) => windowCounts(c, p, 'priority', n), now - 30 * day);
+  await explain('stats/sla histograms, 30 days, groupBy=agent', (c, p) => windowHistograms(c, p, 'agent', n), now - 30 * day);
+  await explain('stats/sla escalation reasons, 90 days', (c, p) => windowReasons(c, p), now - 91 * day);
+  await explain('stats/sla/trend, 14 days by day', (c, p) => windowTrend(c, p, 'day', n), now - 14 * day);
+  let breachSql = '';
+  const capturing = { $queryRawUnsafe: async (sql: string) => ((breachSql = sql), []) } as unknown as typeof deps.db;
+  await breachingTickets(capturing, new Date(now + 600_000), 51);
+  const breaches = await client.query(`EXPLAIN (ANALYZE, BUFFERS OFF, TIMING ON, SUMMARY ON) ${breachSql}`, [new Date(now + 600_000), 51]);
+  console.log(`\n### breaches\n\`\`\`\n${breaches.rows.map((r) => r['QUERY PLAN']).join('\n')}\n\`\`\``);
   server.close();
   await deps.close();
   await client.end();

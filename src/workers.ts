@@ -5,6 +5,7 @@ import { startDeliveryWorker } from './modules/delivery';
 import { startRetentionJob } from './modules/privacy/retention';
 import { startStuckWorkSweeper } from './modules/agents';
 import { startBreachWatcher } from './modules/sla/breach-watcher';
+import { startStatsRollup } from './modules/stats/stats-rollup';
 
 /**
  * Background work of a worker process; each piece is safe to run in several processes at once.
@@ -17,12 +18,13 @@ export async function startWorkers(deps: Deps): Promise<{ close(): Promise<void>
   const stopRetention = startRetentionJob(deps, deps.config.retentionDays, deps.config.retentionIntervalMs);
   const stopStuckWork = startStuckWorkSweeper(deps, deps.config.agents.sweepIntervalMs);
   const breachWatcher = await startBreachWatcher(deps);
+  const statsRollup = await startStatsRollup(deps);
   return {
     async close() {
       stopSweeper();
       stopRetention();
       stopStuckWork();
-      await Promise.all([ai.close(), delivery.close(), breachWatcher.close()]);
+      await Promise.all([ai.close(), delivery.close(), breachWatcher.close(), statsRollup.close()]);
     },
   };
 }

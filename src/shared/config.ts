@@ -86,6 +86,11 @@ const Env = z.object({
   SLA_WATCH_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
   // Fairness groups smaller than this are reported but never flagged: small samples swing too much.
   FAIRNESS_MIN_GROUP_SIZE: z.coerce.number().int().min(1).default(30),
+  // How often the stats rollup rebuilds changed and newly ended days; between runs those days are read live.
+  STATS_ROLLUP_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+  // Windows with at most this many tickets get exact percentiles (sorted in Postgres); larger ones read
+  // log-scale histograms from the rollup (relative error under 5 %).
+  STATS_EXACT_MAX_TICKETS: z.coerce.number().int().min(0).default(20_000),
   // Applies migrations and seeds on start; turn off when a deploy step does it instead.
   DB_AUTO_MIGRATE: z
     .enum(['true', 'false'])
@@ -164,6 +169,7 @@ function buildConfig(env: z.infer<typeof Env>, secrets: { adminApiKey: string; p
       supervisorWebhookSecret: env.SUPERVISOR_WEBHOOK_SECRET,
     }),
     fairnessMinGroupSize: env.FAIRNESS_MIN_GROUP_SIZE,
+    stats: Object.freeze({ rollupIntervalMs: env.STATS_ROLLUP_INTERVAL_MS, exactMaxTickets: env.STATS_EXACT_MAX_TICKETS }),
     dbAutoMigrate: env.DB_AUTO_MIGRATE,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,

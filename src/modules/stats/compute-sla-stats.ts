@@ -1,6 +1,11 @@
 import type { Deps } from '../../shared/deps';
-import { agentLoads, escalationReasons, humanQueue, slaGroups, type ClockRow, type SlaGroupRow } from './stats.repository';
+import { histogramPercentile } from './histogram';
+import { agentLoads, CLOCK_NAMES, humanQueue, slaGroups, type ClockRow, type SlaGroupRow } from './stats.repository';
 import type { GroupBy } from './stats.schema';
+import { inSnapshot, windowCounts, windowHistograms, windowReasons, type Counts } from './stats-window';
+
+/** How the percentiles of a response were computed: sorted exactly, or read from the rollup's histograms. */
+export type PercentileMethod = 'exact' | 'histogram';
 
 const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
 
@@ -29,12 +34,43 @@ function group(r: SlaGroupRow) {
   };
 }
 
+/**
+ * The window's clock figures per group, its AI totals and escalation reasons. Counts always come
+ * from the rollup plus the live part (exact either way); percentiles are sorted exactly in Postgres
+ * when the window holds at most `exactMaxTickets` tickets, and read from histograms otherwise.
+ */
+async function slaWindow(deps: Pick<Deps, 'db' | 'pool' | 'config'>, groupBy: GroupBy, from: Date, to: Date, now: Date) {
+  return inSnapshot(deps.pool, async (client, plan) => {
+    const p = await plan(from, to, now);
+    const counts = await windowCounts(client, p, groupBy, now);
+    const reasons = await windowReasons(client, p);
+    const ticketCount = [...counts.values()].reduce((s, c) => s + c.tickets, 0);
+    if (ticketCount <= deps.config.stats.exactMaxTickets) return { ...(await slaGroups(deps.db, groupBy, from, to, now)), reasons, percentiles: 'exact' as PercentileMethod };
+    const histograms = await windowHistograms(client, p, groupBy, now);
+    const row = (key: string | null, c: Counts): SlaGroupRow => ({
+      key,
+      tickets: c.tickets,
+      clocks: Object.fromEntries(
+        CLOCK_NAMES.map((n) => {
+          const h = key === null ? undefined : histograms.get(key)?.[n];
+          return [n, { achieved: c[`${n}_achieved`], breached: c[`${n}_breached`], p50: h ? histogramPercentile(h, 0.5) : null, p90: h ? histogramPercentile(h, 0.9) : null }];
+        }),
+      ) as SlaGroupRow['clocks'],
+      aiRouted: c.ai_routed,
+      aiAnswered: c.ai_answered,
+      aiEscalated: c.ai_escalated,
+    });
+    const totals: Counts = {};
+    for (const c of counts.values()) for (const [k, v] of Object.entries(c)) totals[k] = (totals[k] ?? 0) + v;
+    return { groups: [...counts].map(([key, c]) => row(key, c)), total: row(null, totals), reasons, percentiles: 'histogram' as PercentileMethod };
+  });
+}
+
 /** GET /v1/stats/sla: clocks per group over the window, and the queue as it is now. */
-export async function computeSlaStats(deps: Pick<Deps, 'db' | 'queues'>, q: { from: Date; to: Date; groupBy: GroupBy }, now = new Date()) {
-  const [{ groups, total }, queue, reasons, jobs, agents] = await Promise.all([
-    slaGroups(deps.db, q.groupBy, q.from, q.to, now),
+export async function computeSlaStats(deps: Pick<Deps, 'db' | 'pool' | 'config' | 'queues'>, q: { from: Date; to: Date; groupBy: GroupBy }, now = new Date()) {
+  const [{ groups, total, reasons, percentiles }, queue, jobs, agents] = await Promise.all([
+    slaWindow(deps, q.groupBy, q.from, q.to, now),
     humanQueue(deps.db),
-    escalationReasons(deps.db, q.from, q.to),
     deps.queues.aiAnswer.getJobCounts('waiting', 'delayed', 'prioritized', 'waiting-children', 'active', 'failed'),
     q.groupBy === 'agent' ? agentLoads(deps.db) : Promise.resolve([]),
   ]);
@@ -54,7 +90,7 @@ export async function computeSlaStats(deps: Pick<Deps, 'db' | 'queues'>, q: { fr
   }
 
   const oldest = queue.reduce<Date | null>((min, r) => (min === null || r.oldestQueuedAt < min ? r.oldestQueuedAt : min), null);
-  return {
+  const body = {
     from: q.from.toISOString(),
     to: q.to.toISOString(),
     groupBy: q.groupBy,
@@ -75,6 +111,7 @@ export async function computeSlaStats(deps: Pick<Deps, 'db' | 'queues'>, q: { fr
     },
     escalationReasons: reasons,
   };
+  return { body, percentiles };
 }
 
 const emptyClock: ClockRow = { achieved: 0, breached: 0, p50: null, p90: null };

@@ -1,4 +1,5 @@
 import type { Db } from '../../shared/db/prisma';
+import { bucketSql } from './histogram';
 import type { FairnessAttribute, GroupBy } from './stats.schema';
 
 /** Statuses in which a ticket still owes the customer something. */
@@ -30,13 +31,68 @@ const CLOCKS = {
   res: { start: 't.created_at', done: `COALESCE(t.resolved_at, CASE WHEN t.status = 'ai_answered' THEN t.ai_answered_at END)`, due: 't.resolution_due_at', mark: 't.resolution_breached_at' },
   hr: { start: 't.human_requested_at', done: 't.human_responded_at', due: 't.human_request_due_at', mark: 't.human_request_breached_at' },
 } as const;
-type ClockName = keyof typeof CLOCKS;
+export type ClockName = keyof typeof CLOCKS;
 
-function outcome(c: (typeof CLOCKS)[ClockName]): string {
+export const CLOCK_NAMES = Object.keys(CLOCKS) as ClockName[];
+
+/** `now` is the placeholder of the instant the clocks are judged at. */
+function outcome(c: (typeof CLOCKS)[ClockName], now = '$3'): string {
   return `CASE WHEN ${c.due} IS NULL THEN NULL
-    WHEN ${c.mark} IS NOT NULL OR ${c.done} > ${c.due} OR (${c.done} IS NULL AND ${c.due} < $3) THEN 'b'
+    WHEN ${c.mark} IS NOT NULL OR ${c.done} > ${c.due} OR (${c.done} IS NULL AND ${c.due} < ${now}) THEN 'b'
     WHEN ${c.done} IS NOT NULL THEN 'a' END`;
 }
+
+// date_part is float8 where EXTRACT is numeric, several times slower per ticket.
+const seconds = (c: (typeof CLOCKS)[ClockName]) => `date_part('epoch', ${c.done} - ${c.start})`;
+
+/**
+ * Per ticket (alias t), judged at the instant in placeholder `now`: the flags the counts need, each
+ * clock's outcome (`fr_o`...) and its histogram bucket (`fr_b`...). The rollup job and the live part
+ * of a window both read tickets through this, so a rolled-up day and a live one count alike.
+ */
+export function judgedColumns(now: string): string {
+  return [
+    `COALESCE(t.initial_route, t.route) = 'ai' AS ai_routed`,
+    `t.ai_answered_at IS NOT NULL AS answered`,
+    `t.escalated_after_ai AS escalated`,
+    ...CLOCK_NAMES.map((n) => `${outcome(CLOCKS[n], now)} AS ${n}_o, ${bucketSql(seconds(CLOCKS[n]))} AS ${n}_b`),
+  ].join(',\n      ');
+}
+
+/** The earliest due time, at or after `now`, of a clock not yet done nor marked: until then a judgement made at `now` stands. */
+export function pendingDueSql(now: string): string {
+  return `LEAST(${CLOCK_NAMES.map((n) => `CASE WHEN ${CLOCKS[n].done} IS NULL AND ${CLOCKS[n].mark} IS NULL AND ${CLOCKS[n].due} >= ${now} THEN ${CLOCKS[n].due} END`).join(', ')})`;
+}
+
+/** The counts kept per rollup row, as aggregates over judged rows (see judgedColumns). */
+export const COUNT_AGGREGATES: Record<string, string> = {
+  tickets: `count(*)`,
+  ai_routed: `count(*) FILTER (WHERE ai_routed)`,
+  ai_answered: `count(*) FILTER (WHERE ai_routed AND answered)`,
+  ai_escalated: `count(*) FILTER (WHERE ai_routed AND escalated)`,
+  answered_any: `count(*) FILTER (WHERE answered)`,
+  escalated_answered: `count(*) FILTER (WHERE answered AND escalated)`,
+  ...Object.fromEntries(
+    CLOCK_NAMES.flatMap((n) => [
+      [`${n}_achieved`, `count(*) FILTER (WHERE ${n}_o = 'a')`],
+      [`${n}_breached`, `count(*) FILTER (WHERE ${n}_o = 'b')`],
+    ]),
+  ),
+};
+export const COUNT_COLUMNS = Object.keys(COUNT_AGGREGATES);
+
+/** The rollup's dimensions: every grouping the endpoints offer. */
+export const ROLLUP_DIMS: Record<string, string> = {
+  priority: GROUP_KEY.priority,
+  route: GROUP_KEY.route,
+  channel: GROUP_KEY.channel,
+  source: GROUP_KEY.source,
+  agent: GROUP_KEY.agent,
+  locale: FAIRNESS_KEY.locale,
+  tier: FAIRNESS_KEY.tier,
+};
+/** The dimension name of a dimension's hourly rows. */
+export const hourly = (dim: string) => `h.${dim}`;
 
 function clockAggregates(name: ClockName): string {
   return `count(*) FILTER (WHERE ${name}_o = 'a')::int AS ${name}_achieved,
@@ -120,40 +176,6 @@ export async function slaGroups(db: Db, groupBy: GroupBy, from: Date, to: Date, 
 const emptyClock = (): ClockRow => ({ achieved: 0, breached: 0, p50: null, p90: null });
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-export interface TrendRow {
-  bucket: Date;
-  key: string;
-  frAchieved: number;
-  frBreached: number;
-  resAchieved: number;
-  resBreached: number;
-}
-
-/** Attainment per priority per hour or day of creation (UTC), for the dashboard's line chart. */
-export async function slaTrend(db: Db, bucket: 'hour' | 'day', from: Date, to: Date, now: Date): Promise<TrendRow[]> {
-  const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(
-    `WITH judged AS (
-       SELECT to_char(date_trunc('${bucket === 'hour' ? 'hour' : 'day'}', t.created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS bucket, t.priority::text AS key,
-         ${outcome(CLOCKS.fr)} AS fr_o, ${outcome(CLOCKS.res)} AS res_o
-       FROM tickets t WHERE t.created_at >= $1 AND t.created_at < $2)
-     SELECT bucket, key,
-       count(*) FILTER (WHERE fr_o = 'a')::int AS fr_a, count(*) FILTER (WHERE fr_o = 'b')::int AS fr_b,
-       count(*) FILTER (WHERE res_o = 'a')::int AS res_a, count(*) FILTER (WHERE res_o = 'b')::int AS res_b
-     FROM judged GROUP BY bucket, key ORDER BY bucket, key`,
-    from,
-    to,
-    now,
-  );
-  return rows.map((r) => ({
-    bucket: new Date(String(r.bucket)),
-    key: String(r.key),
-    frAchieved: Number(r.fr_a),
-    frBreached: Number(r.fr_b),
-    resAchieved: Number(r.res_a),
-    resBreached: Number(r.res_b),
-  }));
-}
-
 /** The human queue right now, from the partial index on waiting tickets. */
 export async function humanQueue(db: Db): Promise<{ priority: string; waiting: number; oldestQueuedAt: Date }[]> {
   const rows = await db.$queryRawUnsafe<{ priority: string; waiting: number; oldest: Date }[]>(
@@ -161,20 +183,6 @@ export async function humanQueue(db: Db): Promise<{ priority: string; waiting: n
      FROM tickets WHERE status = 'human_queued' GROUP BY priority`,
   );
   return rows.map((r) => ({ priority: r.priority, waiting: Number(r.waiting), oldestQueuedAt: r.oldest }));
-}
-
-/** Reason codes of decisions that sent a ticket to people in the window; a code counts once per decision. */
-export async function escalationReasons(db: Db, from: Date, to: Date): Promise<Record<string, number>> {
-  const rows = await db.$queryRawUnsafe<{ code: string; n: number }[]>(
-    `SELECT r.code, count(*)::int AS n
-     FROM decisions d
-     CROSS JOIN LATERAL (SELECT DISTINCT e->>'code' AS code FROM jsonb_array_elements(d.reasons) e) r
-     WHERE d.route = 'human' AND d.created_at >= $1 AND d.created_at < $2 AND r.code IS NOT NULL
-     GROUP BY r.code ORDER BY r.code`,
-    from,
-    to,
-  );
-  return Object.fromEntries(rows.map((r) => [r.code, Number(r.n)]));
 }
 
 export interface AgentLoadRow {
@@ -243,31 +251,30 @@ export interface BreachRow {
 }
 
 /**
- * Open tickets with a pending clock due before `horizon`, earliest first. Each branch of the OR
- * matches one partial index, so this never scans closed tickets.
+ * The earliest due time of a clock an open ticket still owes; tickets_open_next_due_idx indexes
+ * exactly this expression (with id), so the page is one index range scan in (next_due, id) order.
  */
+const NEXT_DUE = `LEAST(
+    CASE WHEN t.first_responded_at IS NULL AND t.ai_answered_at IS NULL THEN t.first_response_due_at END,
+    t.resolution_due_at,
+    CASE WHEN t.human_requested_at IS NOT NULL AND t.human_responded_at IS NULL THEN t.human_request_due_at END)`;
+
+/** Open tickets with a pending clock due before `horizon`, earliest first (keyset pagination after `after`). */
 export async function breachingTickets(db: Db, horizon: Date, limit: number, after?: { dueAt: Date; id: string }): Promise<BreachRow[]> {
   const fr = `CASE WHEN t.first_responded_at IS NULL AND t.ai_answered_at IS NULL AND t.first_response_due_at <= $1 THEN t.first_response_due_at END`;
   const res = `CASE WHEN t.resolution_due_at <= $1 THEN t.resolution_due_at END`;
   const hr = `CASE WHEN t.human_requested_at IS NOT NULL AND t.human_responded_at IS NULL AND t.human_request_due_at <= $1 THEN t.human_request_due_at END`;
+  const params: unknown[] = [horizon, limit];
+  if (after) params.push(after.dueAt, after.id);
   const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(
-    `SELECT * FROM (
-       SELECT t.id::text AS id, t.status::text AS status, t.priority::text AS priority, t.route::text AS route, t.channel::text AS channel,
-         t.source, t.assigned_agent_id::text AS assigned_agent_id, t.created_at, ${fr} AS fr_due, ${res} AS res_due, ${hr} AS hr_due,
-         LEAST(${fr}, ${res}, ${hr}) AS next_due
-       FROM tickets t
-       WHERE t.status IN ${OPEN_STATUSES_SQL} AND (
-         (t.first_responded_at IS NULL AND t.ai_answered_at IS NULL AND t.first_response_due_at <= $1)
-         OR t.resolution_due_at <= $1
-         OR (t.human_requested_at IS NOT NULL AND t.human_responded_at IS NULL AND t.human_request_due_at <= $1))
-     ) x
-     WHERE ($2::timestamptz IS NULL OR (x.next_due, x.id) > ($2::timestamptz, $3::text))
-     ORDER BY x.next_due, x.id
-     LIMIT $4`,
-    horizon,
-    after?.dueAt ?? null,
-    after?.id ?? null,
-    limit,
+    `SELECT t.id::text AS id, t.status::text AS status, t.priority::text AS priority, t.route::text AS route, t.channel::text AS channel,
+       t.source, t.assigned_agent_id::text AS assigned_agent_id, t.created_at, ${fr} AS fr_due, ${res} AS res_due, ${hr} AS hr_due,
+       ${NEXT_DUE} AS next_due
+     FROM tickets t
+     WHERE t.status IN ${OPEN_STATUSES_SQL} AND ${NEXT_DUE} <= $1 ${after ? `AND (${NEXT_DUE}, t.id) > ($3::timestamptz, $4::uuid)` : ''}
+     ORDER BY ${NEXT_DUE}, t.id
+     LIMIT $2`,
+    ...params,
   );
   return rows.map((r) => ({
     id: String(r.id),

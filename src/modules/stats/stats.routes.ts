@@ -5,12 +5,38 @@ import { decodeCursor, encodeCursor } from '../../shared/http/validation';
 import { requireRole } from '../auth/authenticate';
 import { computeFairness, FOUR_FIFTHS } from './compute-fairness';
 import { computeSkillsGap } from './compute-skills-gap';
-import { computeSlaStats } from './compute-sla-stats';
-import { breachingTickets, fairnessGroups, slaTrend } from './stats.repository';
-import { BreachesQuery, FairnessQuery, SkillsQuery, SlaStatsQuery, TrendQuery } from './stats.schema';
+import { computeSlaStats, type PercentileMethod } from './compute-sla-stats';
+import { histogramPercentile, RELATIVE_ERROR } from './histogram';
+import { breachingTickets, fairnessGroups, type FairnessRow } from './stats.repository';
+import { inSnapshot, windowCounts, windowHistograms, windowTrend } from './stats-window';
+import { BreachesQuery, FairnessQuery, SkillsQuery, SlaStatsQuery, TrendQuery, type FairnessAttribute } from './stats.schema';
 
 /** The contract: "open tickets past or within 10 minutes of a due time". */
 const BREACH_HORIZON_MS = 10 * 60_000;
+
+/**
+ * Not in the contract, so a header rather than a field: how the percentiles were computed, and for
+ * histograms the bound of their relative error (see docs/benchmarks.md, "Stats").
+ */
+function percentileHeader(method: PercentileMethod): string {
+  return method === 'exact' ? 'exact' : `histogram; relative-error=${RELATIVE_ERROR.toFixed(2)}`;
+}
+
+/** Fairness counts per group of `attribute`, with the first-response median exact or from histograms (see computeSlaStats). */
+async function fairnessWindow(deps: Deps, attribute: FairnessAttribute, from: Date, to: Date, now: Date): Promise<{ rows: FairnessRow[]; percentiles: PercentileMethod }> {
+  return inSnapshot(deps.pool, async (client, plan) => {
+    const p = await plan(from, to, now);
+    const counts = await windowCounts(client, p, attribute, now);
+    const ticketCount = [...counts.values()].reduce((s, c) => s + c.tickets, 0);
+    if (ticketCount <= deps.config.stats.exactMaxTickets) return { rows: await fairnessGroups(deps.db, attribute, from, to), percentiles: 'exact' };
+    const histograms = await windowHistograms(client, p, attribute, now, ['fr']);
+    const rows = [...counts].map(([key, c]) => {
+      const h = histograms.get(key)?.fr;
+      return { key, tickets: c.tickets, aiRouted: c.ai_routed, aiAnswered: c.answered_any, escalated: c.escalated_answered, firstResponseP50: h ? histogramPercentile(h, 0.5) : null };
+    });
+    return { rows, percentiles: 'histogram' };
+  });
+}
 
 /** Read-only figures for supervisors; every query is bounded by a window or a page. */
 export function statsRouter(deps: Deps): Router {
@@ -18,12 +44,14 @@ export function statsRouter(deps: Deps): Router {
   const supervisor = requireRole('supervisor');
 
   router.get('/v1/stats/sla', supervisor, async (req, res) => {
-    res.json(await computeSlaStats(deps, SlaStatsQuery.parse(req.query)));
+    const { body, percentiles } = await computeSlaStats(deps, SlaStatsQuery.parse(req.query));
+    res.set('X-Stats-Percentiles', percentileHeader(percentiles)).json(body);
   });
 
   router.get('/v1/stats/sla/trend', supervisor, async (req, res) => {
     const q = TrendQuery.parse(req.query);
-    const rows = await slaTrend(deps.db, q.bucket, q.from, q.to, new Date());
+    const now = new Date();
+    const rows = await inSnapshot(deps.pool, async (client, plan) => windowTrend(client, await plan(q.from, q.to, now), q.bucket, now));
     const rate = (a: number, b: number) => (a + b === 0 ? null : Math.round((a / (a + b)) * 10_000) / 10_000);
     res.json({
       from: q.from.toISOString(),
@@ -40,8 +68,8 @@ export function statsRouter(deps: Deps): Router {
 
   router.get('/v1/stats/fairness', supervisor, async (req, res) => {
     const q = FairnessQuery.parse(req.query);
-    const rows = await fairnessGroups(deps.db, q.attribute, q.from, q.to);
-    res.json({
+    const { rows, percentiles } = await fairnessWindow(deps, q.attribute, q.from, q.to, new Date());
+    res.set('X-Stats-Percentiles', percentileHeader(percentiles)).json({
       attribute: q.attribute,
       from: q.from.toISOString(),
       to: q.to.toISOString(),

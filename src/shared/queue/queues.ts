@@ -7,6 +7,7 @@ export const QUEUE_NAMES = {
   maintenance: 'maintenance',
   slaWatch: 'sla-watch',
   supervisorWebhook: 'supervisor-webhook',
+  statsRollup: 'stats-rollup',
 } as const;
 
 /** Job data carries ids only: BullMQ stores job data in clear text in Redis. */
