@@ -2,13 +2,11 @@
  * Intake throughput and latency next to a bare Express handler that parses and validates the same
  * body, both in this process and measured back to back, so the ratio is the figure. The load comes
  * from a separate process (bench/load.ts), so this process's CPU time is the server's alone.
- *   npm run bench                  full run (about a minute and a half)
+ *   npm run bench                  full run (about a minute)
  *   BENCH_SECONDS=2 npm run bench  smoke run
  */
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/shared/config';
@@ -19,14 +17,13 @@ import { seedDatabase } from '../src/shared/db/seed';
 import { newTicketSchema } from '../src/modules/intake/intake.schema';
 import { scoreTicket } from '../src/modules/scoring';
 import { SUBJECT, ticketText } from './intake-tickets';
-import type { LoadOptions, LoadResult } from './load';
+import { startLoadGenerator, type LoadGenerator, type LoadOptions, type LoadResult } from './load';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
 /** The issue's latency point: a steady arrival rate well under both handlers' capacity. */
 const FIXED_RATE = 300;
 const ADMIN = 'hk_admin_bench_key_0123456789abcdef';
-const run = promisify(execFile);
 
 interface Measured extends LoadResult {
   /** This process's CPU time per request: the server's cost, the load generator being elsewhere. */
@@ -34,15 +31,12 @@ interface Measured extends LoadResult {
 }
 
 let nextTicket = 0;
-async function load(options: Omit<LoadOptions, 'firstTicket'>): Promise<Measured> {
+async function load(generator: LoadGenerator, options: Omit<LoadOptions, 'firstTicket'>): Promise<Measured> {
   const firstTicket = nextTicket;
   nextTicket += 1_000_000;
   const cpu = process.cpuUsage();
-  const { stdout } = await run(process.execPath, [require.resolve('tsx/cli'), 'bench/load.ts', JSON.stringify({ ...options, firstTicket })], {
-    maxBuffer: 1 << 20,
-  });
+  const result = await generator.run({ ...options, firstTicket });
   const used = process.cpuUsage(cpu);
-  const result = JSON.parse(stdout.trim().split('\n').pop()!) as LoadResult;
   return { ...result, cpuUsPerRequest: (used.user + used.system) / Math.max(1, result.requests) };
 }
 
@@ -92,14 +86,16 @@ export async function benchIntake(): Promise<void> {
   const handoffUrl = `${handoffServer.url}/v1/tickets`;
   const auth = { authorization: `Bearer ${ADMIN}` };
 
+  const generator = startLoadGenerator();
   // Warm both (JIT, pools, prepared statements) before measuring.
   const warm = Math.max(1, Math.round(SECONDS / 4));
-  await load({ url: bareUrl, headers: {}, connections: CONNECTIONS, seconds: warm });
-  await load({ url: handoffUrl, headers: auth, connections: CONNECTIONS, seconds: warm });
-  const baseline = await load({ url: bareUrl, headers: {}, connections: CONNECTIONS, seconds: SECONDS });
-  const handoff = await load({ url: handoffUrl, headers: auth, connections: CONNECTIONS, seconds: SECONDS });
-  const baselineFixed = await load({ url: bareUrl, headers: {}, connections: CONNECTIONS, seconds: SECONDS, rate: FIXED_RATE });
-  const handoffFixed = await load({ url: handoffUrl, headers: auth, connections: CONNECTIONS, seconds: SECONDS, rate: FIXED_RATE });
+  await load(generator, { url: bareUrl, headers: {}, connections: CONNECTIONS, seconds: warm });
+  await load(generator, { url: handoffUrl, headers: auth, connections: CONNECTIONS, seconds: warm });
+  const baseline = await load(generator, { url: bareUrl, headers: {}, connections: CONNECTIONS, seconds: SECONDS });
+  const handoff = await load(generator, { url: handoffUrl, headers: auth, connections: CONNECTIONS, seconds: SECONDS });
+  const baselineFixed = await load(generator, { url: bareUrl, headers: {}, connections: CONNECTIONS, seconds: SECONDS, rate: FIXED_RATE });
+  const handoffFixed = await load(generator, { url: handoffUrl, headers: auth, connections: CONNECTIONS, seconds: SECONDS, rate: FIXED_RATE });
+  generator.stop();
   const scoringUs = scoringUsPerTicket();
 
   const row = (m: Measured) => ({

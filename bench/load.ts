@@ -1,7 +1,8 @@
 /**
  * The load generator of the intake and memory benchmarks, in its own process so that its work is
- * not counted as the server's: `tsx bench/load.ts '<json options>'` prints one JSON result line.
+ * not counted as the server's. startLoadGenerator() forks it once; each run() is one message each way.
  */
+import { fork } from 'node:child_process';
 import autocannon from 'autocannon';
 import { ticketBody } from './intake-tickets';
 
@@ -27,8 +28,7 @@ export interface LoadResult {
   non2xx: number;
 }
 
-async function main(): Promise<void> {
-  const o = JSON.parse(process.argv[2]) as LoadOptions;
+async function generate(o: LoadOptions): Promise<LoadResult> {
   let i = o.firstTicket ?? 0;
   const r = await autocannon({
     url: o.url,
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     ...(o.rate ? { overallRate: o.rate } : {}),
     requests: [{ method: 'POST', headers: { 'content-type': 'application/json', ...o.headers }, setupRequest: (req) => ({ ...req, body: ticketBody(i++) }) }],
   });
-  const result: LoadResult = {
+  return {
     requests: r.requests.total,
     rps: r.requests.average,
     p50: r.latency.p50,
@@ -45,7 +45,29 @@ async function main(): Promise<void> {
     errors: r.errors + r.timeouts,
     non2xx: r.non2xx,
   };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-void main();
+export interface LoadGenerator {
+  run(options: LoadOptions): Promise<LoadResult>;
+  stop(): void;
+}
+
+/** Forks the generator (one start-up for every run of a benchmark); runs go one at a time. */
+export function startLoadGenerator(): LoadGenerator {
+  const child = fork(__filename, [], { execArgv: ['--import', 'tsx'] });
+  return {
+    run: (options) =>
+      new Promise((resolve, reject) => {
+        child.once('message', (result) => resolve(result as LoadResult));
+        child.once('exit', (code) => reject(new Error(`load generator exited with ${code}`)));
+        child.send(options);
+      }).finally(() => child.removeAllListeners('exit')) as Promise<LoadResult>,
+    stop: () => child.kill(),
+  };
+}
+
+if (require.main === module) {
+  process.on('message', (options) => {
+    void generate(options as LoadOptions).then((result) => process.send!(result));
+  });
+}

@@ -5,20 +5,17 @@
  * default a `handoff_bench_memory` database that is dropped and recreated).
  */
 import { spawn } from 'node:child_process';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { LoadResult } from './load';
+import { startLoadGenerator, type LoadResult } from './load';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
 const STEPS = 10;
 const CONNECTIONS = 50;
 const ADMIN = 'hk_admin_bench_key_0123456789abcdef';
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/handoff_bench_memory';
-const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function freePort(): Promise<number> {
@@ -111,19 +108,13 @@ async function main(): Promise<void> {
       console.log(label, JSON.stringify(rows[label]));
     };
     await record('started', 0);
+    const generator = startLoadGenerator();
     const step = Math.ceil(TICKETS / STEPS);
     for (let s = 1; s <= STEPS; s++) {
-      const { stdout } = await run(
-        process.execPath,
-        [
-          require.resolve('tsx/cli'),
-          'bench/load.ts',
-          JSON.stringify({ url: `${url}/v1/tickets`, headers: { authorization: `Bearer ${ADMIN}` }, connections: CONNECTIONS, amount: step, firstTicket: (s - 1) * step }),
-        ],
-        { maxBuffer: 1 << 20 },
-      );
-      await record(`after ${s * step}`, s * step, JSON.parse(stdout.trim().split('\n').pop()!) as LoadResult);
+      const result = await generator.run({ url: `${url}/v1/tickets`, headers: { authorization: `Bearer ${ADMIN}` }, connections: CONNECTIONS, amount: step, firstTicket: (s - 1) * step });
+      await record(`after ${s * step}`, s * step, result);
     }
+    generator.stop();
     console.log(`\nOne ROLE=all process, ${TICKETS} tickets over HTTP (${CONNECTIONS} connections), node ${process.version}, ${new Date().toISOString()}`);
     console.table(rows);
     const half = rows[`after ${Math.ceil(STEPS / 2) * step}`];

@@ -33,7 +33,8 @@ function message(i: number): string {
 const inputs = Array.from({ length: 64 }, (_, i) => ({ subject: `Order question ${i}`, body: message(i) }));
 for (let i = 0; i < 2000; i++) scoreTicket(inputs[i % inputs.length]);
 
-const seconds = 3;
+// Three seconds settle the figure; shorter smoke runs (BENCH_SECONDS) only prove it still works.
+const seconds = Math.min(3, Number(process.env.BENCH_SECONDS ?? 3));
 let n = 0;
 const start = process.hrtime.bigint();
 const cpuStart = process.cpuUsage();
