@@ -72,9 +72,7 @@ function scanner(patterns: string[], entries: Entry[], anchored: boolean): Scann
  */
 function scannerFor(lexicon: CompiledLexicon, prefixes: Set<number>): Scanner | undefined {
   const kept: number[] = [];
-  lexicon.requirements.forEach((r, i) => {
-    if (satisfied(r, prefixes)) kept.push(i);
-  });
+  for (let i = 0; i < lexicon.requirements.length; i++) if (satisfied(lexicon.requirements[i], prefixes)) kept.push(i);
   if (kept.length === 0) return undefined;
   if (kept.length === lexicon.patterns.length) return lexicon.full;
   const key = kept.join(',');

@@ -14,8 +14,12 @@
 const PREFIX = 4;
 const ALNUM = /[a-z0-9]/;
 
-/** Every alternative must be satisfied by at least one word prefix in each set (AND of ORs). */
-export type Requirement = Set<number>[];
+/**
+ * Every set must contain a word prefix of the text (AND of ORs). Sets are ordered rarest first, so a
+ * message that cannot match usually fails on the first one.
+ */
+export type Requirement = number[][];
+type Reading = Set<number>[];
 
 type Item =
   | { kind: 'char'; ch: string; optional: boolean }
@@ -128,34 +132,38 @@ function itemsOf(source: string): Item[] {
   return items;
 }
 
-/** The best single set of a requirement: the one whose shortest prefix is longest, so the rarest words. */
-function strongest(requirement: Requirement): Set<number> | undefined {
+/** How rare a set's words are: its shortest prefix decides (longer prefixes have larger codes), then its size. */
+function rarity(set: Set<number>): number {
+  return Math.min(...[...set].map((w) => Math.ceil(Math.log(w + 1) / Math.log(37)))) * 100 - set.size;
+}
+
+/** The rarest single set of a reading. */
+function strongest(reading: Reading): Set<number> | undefined {
   let best: Set<number> | undefined;
-  let bestScore = -1;
-  for (const set of requirement) {
-    // Longer prefixes have larger codes; the shortest one decides how rare the set is.
-    const score = Math.min(...[...set].map((w) => Math.ceil(Math.log(w + 1) / Math.log(37)))) * 100 - set.size;
-    if (score > bestScore) [best, bestScore] = [set, score];
-  }
+  for (const set of reading) if (!best || rarity(set) > rarity(best)) best = set;
   return best;
 }
 
-/**
- * What a pattern cannot match without. `wordStart` says whether the pattern begins at the start of
- * a word of the text (after `\b`, or after a required space).
- */
-export function requirementOf(source: string, wordStart = true): Requirement {
+/** What a pattern that sits right after `\b` cannot match without. */
+export function requirementOf(source: string): Requirement {
+  return read(source, true)
+    .sort((a, b) => rarity(b) - rarity(a))
+    .map((set) => [...set]);
+}
+
+/** `wordStart`: the pattern begins at the start of a word of the text (after `\b`, or after a required space). */
+function read(source: string, wordStart: boolean): Reading {
   const alternatives = splitAlternatives(source);
   if (alternatives.length > 1) {
     const union = new Set<number>();
     for (const alternative of alternatives) {
-      const set = strongest(requirementOf(alternative, wordStart));
+      const set = strongest(read(alternative, wordStart));
       if (!set) return [];
       for (const w of set) union.add(w);
     }
     return [union];
   }
-  const requirement: Requirement = [];
+  const requirement: Reading = [];
   let atWordStart = wordStart;
   let run = '';
   let runAtWordStart = false;
@@ -174,7 +182,7 @@ export function requirementOf(source: string, wordStart = true): Requirement {
     if (item.kind === 'delim') {
       atWordStart = !item.optional;
     } else if (item.kind === 'group' && !item.optional) {
-      const inner = requirementOf(item.alternatives.join('|'), atWordStart);
+      const inner = read(item.alternatives.join('|'), atWordStart);
       requirement.push(...inner);
       // What follows a group may or may not start a word, depending on which alternative matched.
       atWordStart = false;
@@ -225,14 +233,10 @@ let lastText: string | undefined;
 let lastPrefixes = new Set<number>();
 
 export function satisfied(requirement: Requirement, prefixes: Set<number>): boolean {
-  for (const set of requirement) {
+  for (let i = 0; i < requirement.length; i++) {
+    const set = requirement[i];
     let any = false;
-    for (const w of set) {
-      if (prefixes.has(w)) {
-        any = true;
-        break;
-      }
-    }
+    for (let k = 0; k < set.length && !any; k++) any = prefixes.has(set[k]);
     if (!any) return false;
   }
   return true;
