@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { randomUUID } from 'node:crypto';
+import IORedis from 'ioredis';
 import pg from 'pg';
 import { startLoadGenerator, type LoadResult } from './load';
 
@@ -63,7 +64,17 @@ async function sample(pid: number, url: string): Promise<{ rssMb: number; heapUs
   return { rssMb: rssKb / 1024, heapUsedMb: heapUsed / 2 ** 20 };
 }
 
+/** The run's jobs (most AI jobs are still waiting when it ends) are removed with it. */
+async function removeQueueKeys(prefix: string): Promise<void> {
+  const redis = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 })) {
+    if ((keys as string[]).length > 0) await redis.unlink(...(keys as string[]));
+  }
+  redis.disconnect();
+}
+
 async function main(): Promise<void> {
+  const queuePrefix = `bench-memory-${randomUUID().slice(0, 8)}`;
   await recreateDatabase(DATABASE_URL);
   const port = await freePort();
   const inspectorPort = await freePort();
@@ -78,7 +89,7 @@ async function main(): Promise<void> {
       DB_AUTO_MIGRATE: 'true',
       ADMIN_API_KEY: ADMIN,
       PII_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
-      QUEUE_PREFIX: `bench-memory-${randomUUID().slice(0, 8)}`,
+      QUEUE_PREFIX: queuePrefix,
       RATE_LIMIT_PER_MINUTE: '100000000',
       LOG_LEVEL: 'info',
       METRICS_ENABLED: 'true',
@@ -111,7 +122,7 @@ async function main(): Promise<void> {
     const generator = startLoadGenerator();
     const step = Math.ceil(TICKETS / STEPS);
     for (let s = 1; s <= STEPS; s++) {
-      const result = await generator.run({ url: `${url}/v1/tickets`, headers: { authorization: `Bearer ${ADMIN}` }, connections: CONNECTIONS, amount: step, firstTicket: (s - 1) * step });
+      const result = await generator.run({ url: `${url}/v1/tickets`, headers: { authorization: `Bearer ${ADMIN}` }, connections: Math.min(CONNECTIONS, step), amount: step, firstTicket: (s - 1) * step });
       await record(`after ${s * step}`, s * step, result);
     }
     generator.stop();
@@ -122,6 +133,8 @@ async function main(): Promise<void> {
     console.log(`RSS from the ${half.tickets}th to the ${last.tickets}th ticket: ${Number(last['RSS MB']) - Number(half['RSS MB'])} MB; heap used: ${Number(last['heap used MB']) - Number(half['heap used MB'])} MB`);
   } finally {
     child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await removeQueueKeys(queuePrefix);
   }
 }
 
