@@ -1,12 +1,12 @@
 /**
  * Intake throughput and latency next to a bare Express handler that parses and validates the same
- * body, both in this process and measured back to back, so the ratio is the figure.
+ * body, both in this process and measured back to back, so the ratio is the figure. The load comes
+ * from a separate process (bench/load.ts), so this process's CPU time is the server's alone.
  *   npm run bench                  full run (about a minute)
- *   BENCH_SECONDS=3 npm run bench  smoke run
+ *   BENCH_SECONDS=2 npm run bench  smoke run
  */
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/shared/config';
@@ -15,48 +15,29 @@ import { createDeps } from '../src/shared/runtime';
 import { setupDatabase } from '../src/shared/db/setup-database';
 import { seedDatabase } from '../src/shared/db/seed';
 import { newTicketSchema } from '../src/modules/intake/intake.schema';
+import { scoreTicket } from '../src/modules/scoring';
+import { SUBJECT, ticketText } from './intake-tickets';
+import { startLoadGenerator, type LoadGenerator, type LoadOptions, type LoadResult } from './load';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
+/** The issue's latency point: a steady arrival rate well under both handlers' capacity. */
+const FIXED_RATE = 300;
 const ADMIN = 'hk_admin_bench_key_0123456789abcdef';
 
-const BODIES = [
-  'Hi, I ordered a standing lamp (order A-1001) ten days ago and the tracking page still says "label created". Could you tell me when it will ship and whether I can change the delivery address to my office? Thanks a lot, and have a nice day.',
-  'Hola, quería saber cuánto tarda en llegar un pedido a Canarias y si hay gastos de envío adicionales. También me gustaría saber si puedo pagar con PayPal. Muchas gracias por vuestra ayuda.',
-  "Bonjour, je n'arrive pas à télécharger ma facture du mois d'octobre depuis mon espace client. Le bouton ne fait rien. Pouvez-vous me l'envoyer ou m'expliquer comment faire ? Merci.",
-  'Hallo, ich möchte mein Abonnement vom Monatsplan auf den Jahresplan umstellen. Wie funktioniert das und wird der Restbetrag angerechnet? Vielen Dank im Voraus.',
-  'I want to talk to a real person. This is the third time I write about the refund for order A-2231 and nobody has answered. I am really frustrated and considering a chargeback with my bank.',
-];
-function ticketBody(i: number): string {
-  const text = BODIES[i % BODIES.length];
-  return JSON.stringify({
-    source: 'bench',
-    externalId: randomUUID(),
-    channel: 'email',
-    subject: 'Question about my order',
-    body: (text + ' ').repeat(Math.ceil(600 / text.length) + (i % 3)).trim(),
-    customer: { externalId: `cust-${i % 5000}`, email: 'bench@example.com', name: 'Bench Customer', locale: 'en', tier: 'standard' },
-    metadata: { orderId: 'A-1001' },
-  });
+interface Measured extends LoadResult {
+  /** This process's CPU time per request: the server's cost, the load generator being elsewhere. */
+  cpuUsPerRequest: number;
 }
 
-interface Result {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-}
-
-async function load(url: string, headers: Record<string, string>): Promise<Result> {
-  let i = 0;
-  const r = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    requests: [{ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, setupRequest: (req) => ({ ...req, body: ticketBody(i++) }) }],
-  });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+let nextTicket = 0;
+async function load(generator: LoadGenerator, options: Omit<LoadOptions, 'firstTicket'>): Promise<Measured> {
+  const firstTicket = nextTicket;
+  nextTicket += 1_000_000;
+  const cpu = process.cpuUsage();
+  const result = await generator.run({ ...options, firstTicket });
+  const used = process.cpuUsage(cpu);
+  return { ...result, cpuUsPerRequest: (used.user + used.system) / Math.max(1, result.requests) };
 }
 
 function listen(app: express.Express): Promise<{ url: string; close(): Promise<void> }> {
@@ -66,6 +47,16 @@ function listen(app: express.Express): Promise<{ url: string; close(): Promise<v
       resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) });
     });
   });
+}
+
+/** scoreTicket's CPU time per ticket on exactly the bodies intake was sent, in this process. */
+function scoringUsPerTicket(): number {
+  const n = 2_000;
+  for (let i = 0; i < 200; i++) scoreTicket({ subject: SUBJECT, body: ticketText(i) });
+  const cpu = process.cpuUsage();
+  for (let i = 0; i < n; i++) scoreTicket({ subject: SUBJECT, body: ticketText(i) });
+  const used = process.cpuUsage(cpu);
+  return (used.user + used.system) / n;
 }
 
 export async function benchIntake(): Promise<void> {
@@ -91,18 +82,41 @@ export async function benchIntake(): Promise<void> {
   });
   const bareServer = await listen(bare);
   const handoffServer = await listen(buildApp(deps));
+  const bareUrl = `${bareServer.url}/v1/tickets`;
+  const handoffUrl = `${handoffServer.url}/v1/tickets`;
+  const auth = { authorization: `Bearer ${ADMIN}` };
 
-  // Warm both (JIT, pools) before measuring.
-  await load(`${bareServer.url}/v1/tickets`, {}).catch(() => undefined);
-  const baseline = await load(`${bareServer.url}/v1/tickets`, {});
-  const handoff = await load(`${handoffServer.url}/v1/tickets`, { authorization: `Bearer ${ADMIN}` });
+  const generator = startLoadGenerator();
+  // Warm both (JIT, pools, prepared statements) before measuring.
+  const warm = Math.max(1, Math.round(SECONDS / 4));
+  await load(generator, { url: bareUrl, headers: {}, connections: CONNECTIONS, seconds: warm });
+  await load(generator, { url: handoffUrl, headers: auth, connections: CONNECTIONS, seconds: warm });
+  const baseline = await load(generator, { url: bareUrl, headers: {}, connections: CONNECTIONS, seconds: SECONDS });
+  const handoff = await load(generator, { url: handoffUrl, headers: auth, connections: CONNECTIONS, seconds: SECONDS });
+  const baselineFixed = await load(generator, { url: bareUrl, headers: {}, connections: CONNECTIONS, seconds: SECONDS, rate: FIXED_RATE });
+  const handoffFixed = await load(generator, { url: handoffUrl, headers: auth, connections: CONNECTIONS, seconds: SECONDS, rate: FIXED_RATE });
+  generator.stop();
+  const scoringUs = scoringUsPerTicket();
 
-  console.log(`\nIntake, ${CONNECTIONS} connections, ${SECONDS} s each, one process`);
-  console.table({
-    'bare express + zod': { 'req/s': Math.round(baseline.rps), 'p50 ms': baseline.p50, 'p99 ms': baseline.p99, errors: baseline.errors + baseline.non2xx },
-    'handoff POST /v1/tickets': { 'req/s': Math.round(handoff.rps), 'p50 ms': handoff.p50, 'p99 ms': handoff.p99, errors: handoff.errors + handoff.non2xx },
+  const row = (m: Measured) => ({
+    'req/s': Math.round(m.rps),
+    'p50 ms': m.p50,
+    'p99 ms': m.p99,
+    'server CPU µs/req': Math.round(m.cpuUsPerRequest),
+    errors: m.errors + m.non2xx,
   });
-  console.log(`ratio handoff / bare: ${(handoff.rps / baseline.rps).toFixed(2)}`);
+  console.log(`\nIntake, ${SECONDS} s per run, one server process, load from another process`);
+  console.table({
+    [`bare express + zod, ${CONNECTIONS} connections`]: row(baseline),
+    [`handoff POST /v1/tickets, ${CONNECTIONS} connections`]: row(handoff),
+    [`bare express + zod, ${FIXED_RATE}/s`]: row(baselineFixed),
+    [`handoff POST /v1/tickets, ${FIXED_RATE}/s`]: row(handoffFixed),
+  });
+  console.log(`ratio handoff / bare at ${CONNECTIONS} connections: ${(handoff.rps / baseline.rps).toFixed(2)}`);
+  console.log(`p99 at ${FIXED_RATE}/s: handoff ${handoffFixed.p99} ms, bare ${baselineFixed.p99} ms, difference ${handoffFixed.p99 - baselineFixed.p99} ms`);
+  console.log(
+    `scoring: ${Math.round(scoringUs)} µs CPU per ticket on these bodies = ${((100 * scoringUs) / handoff.cpuUsPerRequest).toFixed(1)} % of intake's server CPU per request`,
+  );
 
   await bareServer.close();
   await handoffServer.close();

@@ -33,13 +33,21 @@ function message(i: number): string {
 const inputs = Array.from({ length: 64 }, (_, i) => ({ subject: `Order question ${i}`, body: message(i) }));
 for (let i = 0; i < 2000; i++) scoreTicket(inputs[i % inputs.length]);
 
-const seconds = 3;
+// Three seconds settle the figure; shorter smoke runs (BENCH_SECONDS) only prove it still works.
+const seconds = Math.min(3, Number(process.env.BENCH_SECONDS ?? 3));
 let n = 0;
 const start = process.hrtime.bigint();
+const cpuStart = process.cpuUsage();
 const end = start + BigInt(seconds * 1e9);
 while (process.hrtime.bigint() < end) {
   for (let i = 0; i < 100; i++) scoreTicket(inputs[(n + i) % inputs.length]);
   n += 100;
 }
 const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
-console.log(`scoreTicket: ${Math.round(n / elapsed)} msgs/s on 1 KB bodies (${n} in ${elapsed.toFixed(2)} s, one core)`);
+const cpu = process.cpuUsage(cpuStart);
+// On a shared machine the process is often descheduled; per CPU-second is the figure, per wall-second context.
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+console.log(
+  `scoreTicket: ${Math.round(n / cpuSeconds)} msgs per CPU-second on 1 KB bodies (${Math.round((cpuSeconds * 1e6) / n)} µs each; ` +
+    `${Math.round(n / elapsed)} msgs/s wall, ${n} in ${elapsed.toFixed(2)} s, one core)`,
+);

@@ -8,8 +8,8 @@ import { errorHandler } from './shared/errors/error-handler';
 import { healthRouter } from './shared/http/health.routes';
 import { httpMetrics, metricsRouter } from './shared/http/metrics.routes';
 import { parseJson, rejectDangerousJson, requireJson } from './shared/http/json-body';
-import { rateLimit } from './shared/http/rate-limit';
-import { authenticate } from './modules/auth/authenticate';
+import { rateLimits } from './shared/http/rate-limit';
+import { authenticate, recogniseKnownKey } from './modules/auth/authenticate';
 import { apiKeysRouter } from './modules/auth/api-keys.routes';
 import { intakeRouter } from './modules/intake/intake.routes';
 import { webhooksRouter } from './modules/intake/adapters/webhooks.routes';
@@ -64,9 +64,23 @@ export function buildApp(deps: Deps): Express {
 
   const { redis, config } = deps;
   // Per IP a looser budget than per key: one helpdesk may send for several keys from one address.
-  const perIp = rateLimit(redis, config.queuePrefix, config.rateLimitPerMinute * 10, (req) => `ip:${req.ip}`);
-  const perKey = rateLimit(redis, config.queuePrefix, config.rateLimitPerMinute, (req) => `key:${req.principal!.keyId}`);
-  app.use('/v1', perIp, authenticate(deps.db, config.adminApiKey), perKey, requireJson, parseJson(config.bodyLimitBytes), rejectDangerousJson);
+  const limits = rateLimits(
+    redis,
+    config.queuePrefix,
+    { perIpPerMinute: config.rateLimitPerMinute * 10, perKeyPerMinute: config.rateLimitPerMinute },
+    (req) => `ip:${req.ip}`,
+    (req) => `key:${req.principal!.keyId}`,
+  );
+  app.use(
+    '/v1',
+    recogniseKnownKey(config.adminApiKey),
+    limits.beforeAuth,
+    authenticate(deps.db, config.adminApiKey),
+    limits.afterAuth,
+    requireJson,
+    parseJson(config.bodyLimitBytes),
+    rejectDangerousJson,
+  );
   app.use(apiKeysRouter(deps));
   app.use(intakeRouter(deps));
   app.use(webhooksRouter(deps));

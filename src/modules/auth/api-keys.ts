@@ -20,9 +20,8 @@ const cache = new Map<string, { at: number; principal: Principal | null }>();
  */
 export async function resolveKey(db: Db, adminKeyHash: string, presented: string, now = Date.now()): Promise<Principal | null> {
   const hash = hashKey(presented);
-  if (crypto.timingSafeEqual(Buffer.from(hash, 'hex'), Buffer.from(adminKeyHash, 'hex'))) return { keyId: 'env-admin', role: 'admin' };
-  const hit = cache.get(hash);
-  if (hit && now - hit.at < CACHE_MS) return hit.principal;
+  const known = knownPrincipal(adminKeyHash, hash, now);
+  if (known !== undefined) return known;
   const row = await db.apiKey.findUnique({ where: { keyHash: hash } });
   const principal: Principal | null =
     row && !row.revokedAt
@@ -31,6 +30,18 @@ export async function resolveKey(db: Db, adminKeyHash: string, presented: string
   if (cache.size > 10_000) cache.clear();
   cache.set(hash, { at: now, principal });
   return principal;
+}
+
+/** What this process already knows about a key without asking the database; undefined when it does not. */
+function knownPrincipal(adminKeyHash: string, hash: string, now: number): Principal | null | undefined {
+  if (crypto.timingSafeEqual(Buffer.from(hash, 'hex'), Buffer.from(adminKeyHash, 'hex'))) return { keyId: 'env-admin', role: 'admin' };
+  const hit = cache.get(hash);
+  return hit && now - hit.at < CACHE_MS ? hit.principal : undefined;
+}
+
+/** The principal of a valid key this process has recently resolved, or undefined: no I/O. */
+export function recentPrincipal(adminKeyHash: string, presented: string, now = Date.now()): Principal | undefined {
+  return knownPrincipal(adminKeyHash, hashKey(presented), now) ?? undefined;
 }
 
 /** Drops cached lookups so a revocation made by this process applies at once. */

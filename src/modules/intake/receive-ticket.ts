@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Ticket } from '@prisma/client';
+import type { JobsOptions } from 'bullmq';
 import type { Deps } from '../../shared/deps';
 import { ENQUEUE_TIMEOUT_MS, withTimeout } from '../../shared/with-timeout';
 import { countDecision } from '../../shared/metrics';
-import { aiJobId, AI_ANSWER_JOB_OPTIONS } from '../../shared/queue/queues';
+import { aiJobId, AI_ANSWER_JOB_OPTIONS, type Queues } from '../../shared/queue/queues';
+import { batcherPer, microBatcher } from '../../shared/micro-batch';
 import { scoreTicket, SCORER_VERSION } from '../scoring';
 import { decideRoute, requiredSkills } from '../routing';
 import { computeDueTimes, loadSlaPolicies } from '../sla';
@@ -82,6 +84,25 @@ function newTicketView(row: NewTicketRow): TicketSummarySource {
   };
 }
 
+/** A job as Queue.add takes it. */
+interface AiAnswerAdd {
+  name: 'answer';
+  data: { ticketId: string; requestId?: string };
+  opts: JobsOptions;
+}
+
+// Concurrent requests' jobs go to Redis in one addBulk (one round trip) instead of one add each.
+const aiAnswerAdder = batcherPer((queue: Queues['aiAnswer']) =>
+  microBatcher<AiAnswerAdd, true>({
+    maxItems: 100,
+    maxInFlight: 2,
+    async run(jobs) {
+      await queue.addBulk(jobs);
+      return jobs.map(() => true as const);
+    },
+  }),
+);
+
 /**
  * Nudges the AI worker. Postgres already holds the ticket as ai_queued, so if Redis is down the
  * sweeper enqueues it later; intake still succeeds.
@@ -94,11 +115,11 @@ export async function enqueueAiAnswer(
   try {
     // BullMQ waits for a connection that may not come back; intake must not hang on it.
     await withTimeout(
-      deps.queues.aiAnswer.add(
-        'answer',
-        { ticketId: ticket.id, ...(requestId ? { requestId } : {}) },
-        { ...AI_ANSWER_JOB_OPTIONS, backoff: { type: 'exponential', delay: deps.config.ai.retryDelayMs }, jobId: aiJobId(ticket.id, ticket.aiTurns) },
-      ),
+      aiAnswerAdder(deps.queues.aiAnswer).add({
+        name: 'answer',
+        data: { ticketId: ticket.id, ...(requestId ? { requestId } : {}) },
+        opts: { ...AI_ANSWER_JOB_OPTIONS, backoff: { type: 'exponential', delay: deps.config.ai.retryDelayMs }, jobId: aiJobId(ticket.id, ticket.aiTurns) },
+      }),
       ENQUEUE_TIMEOUT_MS,
     );
     return true;

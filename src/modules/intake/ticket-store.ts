@@ -1,23 +1,64 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import { batcherPer, microBatcher } from '../../shared/micro-batch';
 import type { PiiCipher } from '../privacy/pii-cipher';
 import type { RouteDecision } from '../routing';
 import type { TicketScore } from '../scoring';
 import type { DueTimes } from '../sla';
 import type { NewTicket } from './intake.schema';
 
-// Intake is the hottest path: one read and one write statement replace about ten ORM round trips,
-// and the single write means a single commit (each commit waits for a WAL flush).
+// Intake is the hottest path. Concurrent requests share statements: one read (repeat-contact counts)
+// and one write (customers, tickets, messages, decisions, events) per batch, so one commit and one WAL
+// flush for many tickets. Each request is answered only after the commit of the batch it was in.
+// The statements are prepared once per connection (named) and take arrays, whatever the batch size.
+
+/** Batches larger than this gain little and make a slow statement hold more requests. */
+const MAX_BATCH = 64;
+/** Batches written at once per process; later requests gather into the next batch meanwhile. */
+const MAX_IN_FLIGHT = 4;
+
+/**
+ * A statement the server refused for its data (a SQLSTATE outside connection, resource and operator
+ * classes): retrying the batch's tickets one by one isolates the one at fault. A deadlock between two
+ * processes' batches (40P01) is retried the same way.
+ */
+function refusedForData(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|53|57|58)/.test(code);
+}
+
+interface RecentQuery {
+  source: string;
+  customerExternalId: string;
+  since: Date;
+}
+
+const COUNT_RECENT = `
+  SELECT count(t.id)::int AS recent
+    FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS q(source, external_id, since, ord)
+    LEFT JOIN customers c ON c.source = q.source AND c.external_id = q.external_id
+    LEFT JOIN tickets t ON t.customer_id = c.id AND t.created_at >= q.since
+   GROUP BY q.ord
+   ORDER BY q.ord`;
+
+const recentCounter = batcherPer((pool: Pool) =>
+  microBatcher<RecentQuery, number>({
+    maxItems: MAX_BATCH,
+    maxInFlight: MAX_IN_FLIGHT,
+    async run(queries) {
+      const { rows } = await pool.query<{ recent: number }>({
+        name: 'intake-count-recent',
+        text: COUNT_RECENT,
+        values: [queries.map((q) => q.source), queries.map((q) => q.customerExternalId), queries.map((q) => q.since)],
+      });
+      return rows.map((r) => r.recent);
+    },
+  }),
+);
 
 /** Earlier tickets of this customer since `since`: a read, so it costs no commit. */
-export async function countRecentTickets(pool: Pool, source: string, customerExternalId: string, since: Date): Promise<number> {
-  const { rows } = await pool.query<{ recent: number }>(
-    `SELECT count(t.id)::int AS recent
-       FROM customers c JOIN tickets t ON t.customer_id = c.id AND t.created_at >= $3
-      WHERE c.source = $1 AND c.external_id = $2`,
-    [source, customerExternalId, since],
-  );
-  return rows[0]?.recent ?? 0;
+export function countRecentTickets(pool: Pool, source: string, customerExternalId: string, since: Date): Promise<number> {
+  return recentCounter(pool).add({ source, customerExternalId, since });
 }
 
 export interface NewTicketRow {
@@ -33,68 +74,168 @@ export interface NewTicketRow {
   now: Date;
 }
 
+/** Column arrays for the write statement, one entry per ticket (t*) or per distinct customer (c*). */
+const TICKET_COLUMNS = [
+  ['id', 'uuid'], ['source', 'text'], ['external_id', 'text'], ['customer_external_id', 'text'], ['channel', 'text'],
+  ['subject_enc', 'text'], ['callback_url', 'text'], ['metadata', 'text'], ['status', 'text'], ['route', 'text'],
+  ['priority', 'text'], ['sentiment', 'float8'], ['complexity', 'float8'], ['flags', 'text'], ['reasons', 'text'],
+  ['language', 'text'], ['skills', 'text'], ['customer_locale', 'text'], ['tier', 'text'], ['now', 'timestamptz'],
+  ['human_requested_at', 'timestamptz'], ['first_response_due_at', 'timestamptz'], ['resolution_due_at', 'timestamptz'],
+  ['human_request_due_at', 'timestamptz'], ['message_id', 'uuid'], ['body_enc', 'text'], ['decision_id', 'uuid'],
+  ['scorer_version', 'text'], ['policy_version', 'text'], ['event_id', 'uuid'],
+] as const;
+const CUSTOMER_COLUMNS = [
+  ['id', 'uuid'], ['source', 'text'], ['external_id', 'text'], ['name_enc', 'text'], ['email_enc', 'text'],
+  ['phone_enc', 'text'], ['locale', 'text'], ['tier', 'text'], ['ai_opt_out', 'bool'],
+] as const;
+
+function unnestOf(columns: readonly (readonly [string, string])[], firstParam: number, alias: string): string {
+  const params = columns.map(([, type], i) => `$${firstParam + i}::${type}[]`).join(', ');
+  return `unnest(${params}) WITH ORDINALITY AS ${alias}(${columns.map(([name]) => name).join(', ')}, ord)`;
+}
+
+const jsonTextArray = (column: string) => `ARRAY(SELECT jsonb_array_elements_text(${column}::jsonb))`;
+
+// Rows go in in (source, external_id) order, customers and tickets alike, so two processes' batches
+// lock the same keys in the same order instead of deadlocking.
+const INSERT_TICKETS = `
+  WITH x AS MATERIALIZED (SELECT * FROM ${unnestOf(TICKET_COLUMNS, 1, 'x')}),
+  c AS (
+    INSERT INTO customers (id, source, external_id, name_enc, email_enc, phone_enc, locale, tier, ai_opt_out)
+    SELECT id, source, external_id, name_enc, email_enc, phone_enc, locale, tier::"Tier", ai_opt_out
+      FROM ${unnestOf(CUSTOMER_COLUMNS, TICKET_COLUMNS.length + 1, 'cin')}
+     ORDER BY ord
+    ON CONFLICT (source, external_id) DO UPDATE SET
+      name_enc = COALESCE(EXCLUDED.name_enc, customers.name_enc),
+      email_enc = COALESCE(EXCLUDED.email_enc, customers.email_enc),
+      phone_enc = COALESCE(EXCLUDED.phone_enc, customers.phone_enc),
+      locale = COALESCE(EXCLUDED.locale, customers.locale),
+      tier = EXCLUDED.tier,
+      ai_opt_out = EXCLUDED.ai_opt_out,
+      erased_at = NULL,
+      updated_at = now()
+    RETURNING id, source, external_id),
+  t AS (
+    INSERT INTO tickets (id, source, external_id, customer_id, channel, subject_enc, callback_url, metadata, status, route,
+                         priority, sentiment, complexity, flags, reasons, language, skills, customer_locale, customer_tier,
+                         queued_at, human_requested_at, first_response_due_at, resolution_due_at, created_at, updated_at,
+                         initial_route, human_request_due_at)
+    SELECT x.id, x.source, x.external_id, c.id, x.channel::"Channel", x.subject_enc, x.callback_url, x.metadata::jsonb,
+           x.status::"TicketStatus", x.route::"Route", x.priority::"Priority", x.sentiment, x.complexity,
+           ${jsonTextArray('x.flags')}, x.reasons::jsonb, x.language, ${jsonTextArray('x.skills')}, x.customer_locale, x.tier::"Tier",
+           x.now, x.human_requested_at, x.first_response_due_at, x.resolution_due_at, x.now, x.now,
+           x.route::"Route", x.human_request_due_at
+      FROM x JOIN c ON c.source = x.source AND c.external_id = x.customer_external_id
+     ORDER BY x.ord
+    ON CONFLICT (source, external_id) DO NOTHING
+    RETURNING id),
+  m AS (
+    INSERT INTO messages (id, ticket_id, author, body_enc, created_at)
+    SELECT x.message_id, t.id, 'customer'::"MessageAuthor", x.body_enc, x.now FROM t JOIN x ON x.id = t.id),
+  d AS (
+    INSERT INTO decisions (id, ticket_id, trigger, route, priority, sentiment, complexity, flags, reasons, language,
+                           scorer_version, policy_version, created_at)
+    SELECT x.decision_id, t.id, 'intake', x.route::"Route", x.priority::"Priority", x.sentiment, x.complexity,
+           ${jsonTextArray('x.flags')}, x.reasons::jsonb, x.language, x.scorer_version, x.policy_version, x.now
+      FROM t JOIN x ON x.id = t.id),
+  e AS (
+    INSERT INTO ticket_events (id, ticket_id, type, data, created_at)
+    SELECT x.event_id, t.id, x.status, '{"trigger":"intake"}'::jsonb, x.now FROM t JOIN x ON x.id = t.id)
+  SELECT id FROM t`;
+
+interface WriteItem {
+  row: NewTicketRow;
+  cipher: PiiCipher;
+}
+
+const bySourceAndId = (a: { source: string; externalId: string }, b: { source: string; externalId: string }) =>
+  a.source < b.source ? -1 : a.source > b.source ? 1 : a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0;
+
+interface CustomerValues {
+  source: string;
+  externalId: string;
+  nameEnc: string | null;
+  emailEnc: string | null;
+  phoneEnc: string | null;
+  locale: string | null;
+  tier: string;
+  aiOptOut: boolean;
+}
+
 /**
- * Upserts the customer and inserts the ticket with its first message, decision and event in one
- * statement, so one commit. Returns false when a ticket with the same (source, externalId) already
- * exists: then no ticket row was written (the customer's details were refreshed, which is harmless).
+ * One row per customer: a customer may write twice within a batch, and Postgres refuses to update
+ * one row twice in one statement. Later values win as they would have in two statements in a row.
  */
-export async function insertTicket(pool: Pool, cipher: PiiCipher, row: NewTicketRow): Promise<boolean> {
+function distinctCustomers(items: WriteItem[]): CustomerValues[] {
+  const byKey = new Map<string, CustomerValues>();
+  for (const { row, cipher } of items) {
+    const c = row.input.customer;
+    const enc = (v?: string) => (v ? cipher.encrypt(v) : null);
+    const key = `${row.input.source}\n${c.externalId}`;
+    const earlier = byKey.get(key);
+    byKey.set(key, {
+      source: row.input.source,
+      externalId: c.externalId,
+      nameEnc: enc(c.name) ?? earlier?.nameEnc ?? null,
+      emailEnc: enc(c.email) ?? earlier?.emailEnc ?? null,
+      phoneEnc: enc(c.phone) ?? earlier?.phoneEnc ?? null,
+      locale: c.locale ?? earlier?.locale ?? null,
+      tier: c.tier,
+      aiOptOut: c.aiOptOut,
+    });
+  }
+  return [...byKey.values()].sort(bySourceAndId);
+}
+
+function ticketValues({ row, cipher }: WriteItem): unknown[] {
   const { input, score, decision, now } = row;
-  const c = input.customer;
-  const enc = (v?: string) => (v ? cipher.encrypt(v) : null);
   const humanRequested = score.flags.includes('human_requested');
-  const status = decision.route === 'ai' ? 'ai_queued' : 'human_queued';
-  const reasons = JSON.stringify(decision.reasons);
-  const { rowCount } = await pool.query(
-    `WITH c AS (
-       INSERT INTO customers (id, source, external_id, name_enc, email_enc, phone_enc, locale, tier, ai_opt_out)
-       VALUES ($4, $2, $30, $31, $32, $33, $34, $19::"Tier", $35)
-       ON CONFLICT (source, external_id) DO UPDATE SET
-         name_enc = COALESCE(EXCLUDED.name_enc, customers.name_enc),
-         email_enc = COALESCE(EXCLUDED.email_enc, customers.email_enc),
-         phone_enc = COALESCE(EXCLUDED.phone_enc, customers.phone_enc),
-         locale = COALESCE(EXCLUDED.locale, customers.locale),
-         tier = EXCLUDED.tier,
-         ai_opt_out = EXCLUDED.ai_opt_out,
-         erased_at = NULL,
-         updated_at = now()
-       RETURNING id),
-     t AS (
-       INSERT INTO tickets (id, source, external_id, customer_id, channel, subject_enc, callback_url, metadata, status, route,
-                            priority, sentiment, complexity, flags, reasons, language, skills, customer_locale, customer_tier,
-                            queued_at, human_requested_at, first_response_due_at, resolution_due_at, created_at, updated_at,
-                            initial_route, human_request_due_at)
-       SELECT $1, $2, $3, c.id, $5::"Channel", $6, $7, $8::jsonb, $9::"TicketStatus", $10::"Route",
-              $11::"Priority", $12, $13, $14::text[], $15::jsonb, $16, $17::text[], $18, $19::"Tier",
-              $20, $21, $22, $23, $20, $20,
-              $10::"Route", $36
-         FROM c
-       ON CONFLICT (source, external_id) DO NOTHING
-       RETURNING id),
-     m AS (
-       INSERT INTO messages (id, ticket_id, author, body_enc, created_at)
-       SELECT $24::uuid, id, 'customer'::"MessageAuthor", $25, $20 FROM t),
-     d AS (
-       INSERT INTO decisions (id, ticket_id, trigger, route, priority, sentiment, complexity, flags, reasons, language,
-                              scorer_version, policy_version, created_at, ai_opt_out, recent_ticket_count, customer_tier, customer_locale, channel)
-       SELECT $26::uuid, id, 'intake', $10::"Route", $11::"Priority", $12, $13, $14::text[], $15::jsonb, $16, $27, $28, $20, $35, $37,
-              $19::"Tier", $18, $5::"Channel" FROM t),
-     e AS (
-       INSERT INTO ticket_events (id, ticket_id, type, data, created_at)
-       SELECT $29::uuid, id, $9, '{"trigger":"intake"}'::jsonb, $20 FROM t)
-     SELECT id FROM t`,
-    [
-      row.id, input.source, input.externalId, randomUUID(), input.channel,
-      input.subject ? cipher.encrypt(input.subject) : null, input.callbackUrl ?? null, JSON.stringify(input.metadata), status, decision.route,
-      decision.priority, score.sentiment, score.complexity, score.flags, reasons, score.language, row.skills,
-      input.customer.locale?.toLowerCase() ?? null, input.customer.tier,
-      now, humanRequested ? now : null, row.due.firstResponseDueAt, row.due.resolutionDueAt,
-      randomUUID(), cipher.encrypt(input.body),
-      randomUUID(), row.scorerVersion, decision.policyVersion,
-      randomUUID(),
-      c.externalId, enc(c.name), enc(c.email), enc(c.phone), c.locale ?? null, c.aiOptOut,
-      humanRequested ? row.due.humanRequestDueAt : null, row.recentTicketCount,
-    ],
-  );
-  return rowCount === 1;
+  return [
+    row.id, input.source, input.externalId, input.customer.externalId, input.channel,
+    input.subject ? cipher.encrypt(input.subject) : null, input.callbackUrl ?? null, JSON.stringify(input.metadata),
+    decision.route === 'ai' ? 'ai_queued' : 'human_queued', decision.route,
+    decision.priority, score.sentiment, score.complexity, JSON.stringify(score.flags), JSON.stringify(decision.reasons),
+    score.language, JSON.stringify(row.skills), input.customer.locale?.toLowerCase() ?? null, input.customer.tier, now,
+    humanRequested ? now : null, row.due.firstResponseDueAt, row.due.resolutionDueAt,
+    humanRequested ? row.due.humanRequestDueAt : null, randomUUID(), cipher.encrypt(input.body), randomUUID(),
+    row.scorerVersion, decision.policyVersion, randomUUID(),
+  ];
+}
+
+/** Transposes rows into one array per column, as unnest() takes them. */
+function columnsOf(rows: unknown[][], width: number): unknown[][] {
+  const columns: unknown[][] = Array.from({ length: width }, () => new Array(rows.length));
+  rows.forEach((r, i) => r.forEach((v, k) => (columns[k][i] = v)));
+  return columns;
+}
+
+const ticketWriter = batcherPer((pool: Pool) =>
+  microBatcher<WriteItem, boolean>({
+    maxItems: MAX_BATCH,
+    maxInFlight: MAX_IN_FLIGHT,
+    retrySingly: refusedForData,
+    async run(items) {
+      const ordered = [...items].sort((a, b) => bySourceAndId(a.row.input, b.row.input));
+      const customers = distinctCustomers(items).map((c) => [
+        randomUUID(), c.source, c.externalId, c.nameEnc, c.emailEnc, c.phoneEnc, c.locale, c.tier, c.aiOptOut,
+      ]);
+      const { rows } = await pool.query<{ id: string }>({
+        name: 'intake-insert-tickets',
+        text: INSERT_TICKETS,
+        values: [...columnsOf(ordered.map(ticketValues), TICKET_COLUMNS.length), ...columnsOf(customers, CUSTOMER_COLUMNS.length)],
+      });
+      const created = new Set(rows.map((r) => r.id));
+      return items.map((item) => created.has(item.row.id));
+    },
+  }),
+);
+
+/**
+ * Upserts the customer and inserts the ticket with its first message, decision and event, in one
+ * statement shared with concurrent requests, so one commit. Returns false when a ticket with the same
+ * (source, externalId) already exists, or another delivery of it in the same batch won: then no ticket
+ * row was written for this call (the customer's details were refreshed, which is harmless).
+ */
+export function insertTicket(pool: Pool, cipher: PiiCipher, row: NewTicketRow): Promise<boolean> {
+  return ticketWriter(pool).add({ row, cipher });
 }

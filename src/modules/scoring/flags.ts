@@ -3,6 +3,7 @@ import { FLAGS, TOPICS } from './types';
 import flagLexicon from './lexicons/flags.json';
 import negation from './lexicons/negation.json';
 import topicLexicon from './lexicons/topics.json';
+import { requirementOf, satisfied, wordPrefixes, type Requirement } from './required-words';
 
 type Languages = Record<string, string[]>;
 
@@ -11,11 +12,23 @@ interface Entry {
   id: string;
 }
 
-interface CompiledLexicon {
+interface Scanner {
   regex: RegExp;
   entries: Entry[];
-  negatable: boolean;
 }
+
+interface CompiledLexicon {
+  /** Expanded pattern and what it cannot match without, per entry, in lexicon order. */
+  patterns: string[];
+  requirements: Requirement[];
+  anchored: boolean;
+  negatable: boolean;
+  full: Scanner;
+  /** Scanners over the entries a message can match, by entry indices; bounded, so memory stays flat. */
+  subsets: Map<string, Scanner>;
+}
+
+const MAX_SUBSETS = 512;
 
 const FRAGMENT = /\{([A-Z_]+)\}/g;
 const fragments = flagLexicon.fragments as Record<string, string>;
@@ -34,19 +47,42 @@ function expand(source: string): string {
  */
 function compile(name: string, byLanguage: Languages, negatable: boolean, anchored = false): CompiledLexicon {
   const entries: Entry[] = [];
-  const groups: string[] = [];
-  for (const [language, patterns] of Object.entries(byLanguage)) {
-    if (!Array.isArray(patterns)) continue;
-    patterns.forEach((pattern, index) => {
+  const patterns: string[] = [];
+  for (const [language, list] of Object.entries(byLanguage)) {
+    if (!Array.isArray(list)) continue;
+    list.forEach((pattern, index) => {
       entries.push({ id: `${name}/${language}/${index}` });
-      groups.push(`(${expand(pattern)})`);
+      patterns.push(expand(pattern));
     });
   }
-  const body = groups.join('|');
-  const regex = anchored ? new RegExp(`^(?:${body})$`) : new RegExp(`\\b(?:${body})(?![a-z0-9])`, 'g');
-  const probe = new RegExp(`${body}|`).exec('');
+  const full = scanner(patterns, entries, anchored);
+  const probe = new RegExp(`${patterns.map((p) => `(${p})`).join('|')}|`).exec('');
   if (probe && probe.length - 1 !== entries.length) throw new Error(`Lexicon ${name} has a capturing group; use (?:...)`);
-  return { regex, entries, negatable };
+  return { patterns, requirements: patterns.map((p) => requirementOf(p)), anchored, negatable, full, subsets: new Map() };
+}
+
+function scanner(patterns: string[], entries: Entry[], anchored: boolean): Scanner {
+  const body = patterns.map((p) => `(${p})`).join('|');
+  return { regex: anchored ? new RegExp(`^(?:${body})$`) : new RegExp(`\\b(?:${body})(?![a-z0-9])`, 'g'), entries };
+}
+
+/**
+ * The scanner for the entries whose required words the text has, in lexicon order, so the earliest
+ * match and the entry it names are exactly what the full regex would find. Undefined when none can match.
+ */
+function scannerFor(lexicon: CompiledLexicon, prefixes: Set<number>): Scanner | undefined {
+  const kept: number[] = [];
+  for (let i = 0; i < lexicon.requirements.length; i++) if (satisfied(lexicon.requirements[i], prefixes)) kept.push(i);
+  if (kept.length === 0) return undefined;
+  if (kept.length === lexicon.patterns.length) return lexicon.full;
+  const key = kept.join(',');
+  let found = lexicon.subsets.get(key);
+  if (!found) {
+    if (lexicon.subsets.size >= MAX_SUBSETS) lexicon.subsets.clear();
+    found = scanner(kept.map((i) => lexicon.patterns[i]), kept.map((i) => lexicon.full.entries[i]), lexicon.anchored);
+    lexicon.subsets.set(key, found);
+  }
+  return found;
 }
 
 const NEGATABLE = new Set<string>(negation.negatable);
@@ -58,10 +94,10 @@ const DISSATISFIED = compile('dissatisfied', flagLexicon.dissatisfied as Languag
 const WHOLE_MESSAGE_HUMAN = compile('human_requested/whole', { any: flagLexicon.wholeMessage.human_requested }, false, true);
 /** Only very short messages can be a bare "agent please"; longer ones mention agents in passing. */
 const WHOLE_MESSAGE_MAX_CHARS = 60;
-const TOPIC_LEXICONS = TOPICS.filter((t) => t !== 'general').map((topic) => ({
-  topic,
-  regex: new RegExp(`\\b(?:${((topicLexicon as unknown as Record<string, string[]>)[topic] ?? []).join('|')})(?![a-z0-9])`),
-}));
+const TOPIC_LEXICONS = TOPICS.filter((t) => t !== 'general').map((topic) => {
+  const source = ((topicLexicon as unknown as Record<string, string[]>)[topic] ?? []).join('|');
+  return { topic, regex: new RegExp(`\\b(?:${source})(?![a-z0-9])`), requirement: requirementOf(source) };
+});
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const CUE = new RegExp(`(?:^|[^a-z0-9'])(?:${negation.cues.map(escape).join('|')})(?![a-z0-9'])|(?:^|[^a-z0-9])n'[a-z]`);
@@ -84,8 +120,10 @@ function isNegated(text: string, index: number): boolean {
   return CUE.test(window) && !INABILITY.test(window);
 }
 
-function firstMatch(text: string, lexicon: CompiledLexicon): Entry | undefined {
-  const { regex, entries } = lexicon;
+function firstMatch(text: string, lexicon: CompiledLexicon, prefixes: Set<number>): Entry | undefined {
+  const found = scannerFor(lexicon, prefixes);
+  if (!found) return undefined;
+  const { regex, entries } = found;
   regex.lastIndex = 0;
   for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
     if (!lexicon.negatable || !isNegated(text, m.index)) {
@@ -105,10 +143,11 @@ export interface FlagResult {
 export function detectFlags(text: string): FlagResult {
   const flags: Flag[] = [];
   const evidence: Evidence[] = [];
+  const prefixes = wordPrefixes(text);
   for (const { flag, lexicon } of FLAG_LEXICONS) {
-    let entry = firstMatch(text, lexicon);
-    if (!entry && flag === 'human_requested' && text.length <= WHOLE_MESSAGE_MAX_CHARS && WHOLE_MESSAGE_HUMAN.regex.test(text)) {
-      entry = WHOLE_MESSAGE_HUMAN.entries[0];
+    let entry = firstMatch(text, lexicon, prefixes);
+    if (!entry && flag === 'human_requested' && text.length <= WHOLE_MESSAGE_MAX_CHARS && WHOLE_MESSAGE_HUMAN.full.regex.test(text)) {
+      entry = WHOLE_MESSAGE_HUMAN.full.entries[0];
     }
     if (entry) {
       flags.push(flag);
@@ -120,14 +159,15 @@ export function detectFlags(text: string): FlagResult {
 
 /** The lexicon entry showing the customer found the previous answer unhelpful, if any. */
 export function detectDissatisfaction(text: string): Evidence | undefined {
-  const entry = firstMatch(text, DISSATISFIED);
+  const entry = firstMatch(text, DISSATISFIED, wordPrefixes(text));
   return entry ? { flag: 'dissatisfied', match: entry.id } : undefined;
 }
 
 /** Topics mentioned in normalised text; 'general' when none is. */
 export function detectTopics(text: string, flags: readonly Flag[]): Topic[] {
   const topics = new Set<Topic>();
-  for (const { topic, regex } of TOPIC_LEXICONS) if (regex.test(text)) topics.add(topic);
+  const prefixes = wordPrefixes(text);
+  for (const { topic, regex, requirement } of TOPIC_LEXICONS) if (satisfied(requirement, prefixes) && regex.test(text)) topics.add(topic);
   // The flags are the strongest topic evidence there is; a legal threat is a legal matter whatever words it used.
   if (flags.includes('billing_dispute')) topics.add('billing');
   if (flags.includes('fraud_or_security')) topics.add('account');

@@ -1,39 +1,114 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../errors/app-error';
 
 /**
- * A fixed budget per minute for whatever keyOf names (an API key, a client IP), counted in Redis so every API
- * process shares the budget. If Redis is down the limit falls back to this process's memory
- * rather than failing requests.
+ * Fixed one-minute windows for any number of keys in one round trip: each key is incremented, given
+ * its expiry when its window starts, and its count and remaining window are returned in KEYS order.
  */
-export function rateLimit(
+const CONSUME = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  local ttl = redis.call('PTTL', key)
+  if ttl < 0 then
+    redis.call('PEXPIRE', key, ARGV[1])
+    ttl = tonumber(ARGV[1])
+  end
+  out[#out + 1] = count
+  out[#out + 1] = ttl
+end
+return out`;
+
+const WINDOW_MS = 60_000;
+
+type Consume = (...args: (string | number)[]) => Promise<number[]>;
+
+interface Limit {
+  perMinute: number;
+  keyOf(req: Request): string;
+  /** Used only while Redis is unreachable: then each process counts on its own rather than failing requests. */
+  insurance: RateLimiterMemory;
+}
+
+function limit(perMinute: number, keyOf: (req: Request) => string): Limit {
+  return { perMinute, keyOf, insurance: new RateLimiterMemory({ points: perMinute, duration: WINDOW_MS / 1000 }) };
+}
+
+interface Outcome {
+  count: number;
+  msLeft: number;
+}
+
+export interface RateLimits {
+  /** Before authentication: counts unknown callers by address at once, so floods stop before any key lookup. */
+  beforeAuth: RequestHandler;
+  /** After authentication: the key's budget, and the address's when beforeAuth left it for this call. */
+  afterAuth: RequestHandler;
+}
+
+/**
+ * A budget per client address and a smaller one per API key, counted in Redis so every API process
+ * shares them. A caller this process recognised without I/O pays one Redis call for both checks.
+ */
+export function rateLimits(
   redis: Redis,
   prefix: string,
-  perMinute: number,
-  keyOf: (req: Parameters<RequestHandler>[0]) => string,
-): RequestHandler {
-  const limiter = new RateLimiterRedis({
-    storeClient: redis,
-    keyPrefix: `${prefix}:ratelimit`,
-    points: perMinute,
-    duration: 60,
-    insuranceLimiter: new RateLimiterMemory({ points: perMinute, duration: 60 }),
-  });
-  return async (req, res, next) => {
+  budgets: { perIpPerMinute: number; perKeyPerMinute: number },
+  ipOf: (req: Request) => string,
+  keyOf: (req: Request) => string,
+): RateLimits {
+  redis.defineCommand('handoffConsumeRateLimits', { lua: CONSUME });
+  const consumeScript = (redis as unknown as { handoffConsumeRateLimits: Consume }).handoffConsumeRateLimits.bind(redis);
+  const byIp = limit(budgets.perIpPerMinute, ipOf);
+  const byKey = limit(budgets.perKeyPerMinute, keyOf);
+  const deferredIp = new WeakSet<Request>();
+
+  async function consume(req: Request, limits: Limit[]): Promise<Outcome[]> {
+    const keys = limits.map((l) => `${prefix}:ratelimit:${l.keyOf(req)}`);
     try {
-      const r = await limiter.consume(keyOf(req));
-      res.setHeader('RateLimit-Limit', String(perMinute));
-      res.setHeader('RateLimit-Remaining', String(r.remainingPoints));
-    } catch (e) {
-      if (e instanceof RateLimiterRes) {
-        throw new AppError('RATE_LIMITED', `More than ${perMinute} requests a minute.`, {
-          retryAfterSeconds: Math.ceil(e.msBeforeNext / 1000),
+      const flat = await consumeScript(keys.length, ...keys, WINDOW_MS);
+      return limits.map((_, i) => ({ count: flat[2 * i], msLeft: flat[2 * i + 1] }));
+    } catch {
+      return Promise.all(
+        limits.map(async (l) => {
+          const r = await l.insurance.consume(l.keyOf(req)).catch((e: unknown) => {
+            if (e instanceof RateLimiterRes) return e;
+            throw e;
+          });
+          return { count: r.consumedPoints, msLeft: r.msBeforeNext };
+        }),
+      );
+    }
+  }
+
+  function enforce(res: Response, limits: Limit[], outcomes: Outcome[]): void {
+    limits.forEach((l, i) => {
+      if (outcomes[i].count > l.perMinute) {
+        throw new AppError('RATE_LIMITED', `More than ${l.perMinute} requests a minute.`, {
+          retryAfterSeconds: Math.ceil(outcomes[i].msLeft / 1000),
         });
       }
-      throw e;
-    }
-    next();
+    });
+    const last = limits.length - 1;
+    res.setHeader('RateLimit-Limit', String(limits[last].perMinute));
+    res.setHeader('RateLimit-Remaining', String(Math.max(0, limits[last].perMinute - outcomes[last].count)));
+  }
+
+  return {
+    beforeAuth: async (req, res, next) => {
+      if (req.principal) {
+        deferredIp.add(req);
+        return next();
+      }
+      enforce(res, [byIp], await consume(req, [byIp]));
+      next();
+    },
+    afterAuth: async (req, res, next) => {
+      const limits = deferredIp.has(req) ? [byIp, byKey] : [byKey];
+      enforce(res, limits, await consume(req, limits));
+      next();
+    },
   };
 }

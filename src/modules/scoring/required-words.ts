@@ -1,0 +1,243 @@
+/**
+ * A cheap, exact pre-check for the lexicon regexes. Scanning 1 KB of text with a regex of a few hundred
+ * alternatives costs tens of microseconds per lexicon; most messages match none of most lexicons. Each
+ * alternative is read once, at start-up, for the words it cannot match without: a run of letters or
+ * digits that must begin a word of the text (it starts the pattern, which sits after `\b`, or follows a
+ * space or punctuation the pattern requires). A message whose words do not begin that way cannot match
+ * the alternative, so the regex is only run with the alternatives that can.
+ *
+ * The reading is conservative: anything it does not understand (classes, `\w`, lookarounds, optional
+ * parts) simply yields no requirement, and an alternative without one is always kept.
+ */
+
+/** Word prefixes are compared on this many characters: short enough to index cheaply, long enough to tell words apart. */
+const PREFIX = 4;
+const ALNUM = /[a-z0-9]/;
+
+/**
+ * Every set must contain a word prefix of the text (AND of ORs). Sets are ordered rarest first, so a
+ * message that cannot match usually fails on the first one.
+ */
+export type Requirement = number[][];
+type Reading = Set<number>[];
+
+type Item =
+  | { kind: 'char'; ch: string; optional: boolean }
+  | { kind: 'delim'; optional: boolean }
+  | { kind: 'group'; alternatives: string[]; optional: boolean }
+  | { kind: 'opaque' };
+
+/** Splits a pattern at top-level `|`. */
+function splitAlternatives(source: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let start = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) {
+      parts.push(source.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(source.slice(start));
+  return parts;
+}
+
+/** Index just past the `)` closing the group opened at `open`. */
+function closeOf(source: string, open: number): number {
+  let depth = 0;
+  let inClass = false;
+  for (let i = open; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i + 1;
+  }
+  return source.length;
+}
+
+/** Length of a quantifier at `i` and whether it allows zero repetitions; [0, false] when there is none. */
+function quantifierAt(source: string, i: number): [number, boolean] {
+  const c = source[i];
+  let length = 0;
+  let optional = false;
+  if (c === '?' || c === '*') [length, optional] = [1, true];
+  else if (c === '+') length = 1;
+  else if (c === '{') {
+    const m = /^\{(\d+)(,\d*)?\}/.exec(source.slice(i));
+    if (m) [length, optional] = [m[0].length, Number(m[1]) === 0];
+  }
+  if (length > 0 && source[i + length] === '?') length++;
+  return [length, optional];
+}
+
+/** Index just past the class opened at `open`: the first unescaped ']'. */
+function classEnd(source: string, open: number): number {
+  for (let k = open + 1; k < source.length; k++) {
+    if (source[k] === '\\') k++;
+    else if (source[k] === ']') return k + 1;
+  }
+  return source.length;
+}
+
+/** Length of an escape at `i`: `\uXXXX`, `\u{…}`, `\xXX`, `\p{…}` or a single character. */
+function escapeLength(source: string, i: number): number {
+  const m = /^\\(?:u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[pP]\{[^}]*\}|c[a-zA-Z]|[\s\S])/.exec(source.slice(i));
+  return m ? m[0].length : 1;
+}
+
+/** The pattern's top-level items, in order. Quantified items count as optional (the reading stays safe). */
+function itemsOf(source: string): Item[] {
+  const items: Item[] = [];
+  for (let i = 0; i < source.length; ) {
+    const c = source[i];
+    let item: Item;
+    let end: number;
+    if (c === '(') {
+      end = closeOf(source, i);
+      item = source.startsWith('(?:', i) ? { kind: 'group', alternatives: splitAlternatives(source.slice(i + 3, end - 1)), optional: false } : { kind: 'opaque' };
+    } else if (c === '[') {
+      end = classEnd(source, i);
+      item = { kind: 'opaque' };
+    } else if (c === '\\') {
+      end = i + escapeLength(source, i);
+      // \s and escaped punctuation are characters that cannot be part of a word; anything else is not understood.
+      item = end === i + 2 && (source[i + 1] === 's' || /[^a-zA-Z0-9]/.test(source[i + 1])) ? { kind: 'delim', optional: false } : { kind: 'opaque' };
+    } else if (ALNUM.test(c)) {
+      end = i + 1;
+      item = { kind: 'char', ch: c, optional: false };
+    } else if (/[\s'",;:!&\-\/#@]/.test(c)) {
+      end = i + 1;
+      item = { kind: 'delim', optional: false };
+    } else {
+      end = i + 1;
+      item = { kind: 'opaque' };
+    }
+    const [length, optional] = quantifierAt(source, end);
+    if (length > 0) {
+      item = item.kind === 'opaque' || (item.kind === 'group' && !optional) ? { kind: 'opaque' } : { ...item, optional: true };
+      end += length;
+    }
+    items.push(item);
+    i = end;
+  }
+  return items;
+}
+
+/** How rare a set's words are: its shortest prefix decides (longer prefixes have larger codes), then its size. */
+function rarity(set: Set<number>): number {
+  return Math.min(...[...set].map((w) => Math.ceil(Math.log(w + 1) / Math.log(37)))) * 100 - set.size;
+}
+
+/** The rarest single set of a reading. */
+function strongest(reading: Reading): Set<number> | undefined {
+  let best: Set<number> | undefined;
+  for (const set of reading) if (!best || rarity(set) > rarity(best)) best = set;
+  return best;
+}
+
+/** What a pattern that sits right after `\b` cannot match without. */
+export function requirementOf(source: string): Requirement {
+  return read(source, true)
+    .sort((a, b) => rarity(b) - rarity(a))
+    .map((set) => [...set]);
+}
+
+/** `wordStart`: the pattern begins at the start of a word of the text (after `\b`, or after a required space). */
+function read(source: string, wordStart: boolean): Reading {
+  const alternatives = splitAlternatives(source);
+  if (alternatives.length > 1) {
+    const union = new Set<number>();
+    for (const alternative of alternatives) {
+      const set = strongest(read(alternative, wordStart));
+      if (!set) return [];
+      for (const w of set) union.add(w);
+    }
+    return [union];
+  }
+  const requirement: Reading = [];
+  let atWordStart = wordStart;
+  let run = '';
+  let runAtWordStart = false;
+  const endRun = () => {
+    if (run && runAtWordStart) requirement.push(new Set([prefixCode(run)]));
+    run = '';
+  };
+  for (const item of itemsOf(source)) {
+    if (item.kind === 'char' && !item.optional) {
+      if (!run) runAtWordStart = atWordStart;
+      run += item.ch;
+      atWordStart = false;
+      continue;
+    }
+    endRun();
+    if (item.kind === 'delim') {
+      atWordStart = !item.optional;
+    } else if (item.kind === 'group' && !item.optional) {
+      const inner = read(item.alternatives.join('|'), atWordStart);
+      requirement.push(...inner);
+      // What follows a group may or may not start a word, depending on which alternative matched.
+      atWordStart = false;
+    } else {
+      atWordStart = false;
+    }
+  }
+  endRun();
+  return requirement;
+}
+
+/** A word prefix as a number (base 37 over a-z and 0-9), so checks allocate no strings. */
+function codeOfChar(c: number): number {
+  if (c >= 97 && c <= 122) return c - 96;
+  if (c >= 48 && c <= 57) return c - 21;
+  return 0;
+}
+
+function prefixCode(word: string): number {
+  let code = 0;
+  for (let i = 0; i < word.length && i < PREFIX; i++) code = code * 37 + codeOfChar(word.charCodeAt(i));
+  return code;
+}
+
+/** Every prefix (up to PREFIX characters) of every word of the text: what requirements are checked against. */
+export function wordPrefixes(text: string): Set<number> {
+  if (text === lastText) return lastPrefixes;
+  const prefixes = new Set<number>();
+  let code = 0;
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = codeOfChar(text.charCodeAt(i));
+    if (c === 0) {
+      length = 0;
+      code = 0;
+    } else if (length < PREFIX) {
+      code = code * 37 + c;
+      length++;
+      prefixes.add(code);
+    }
+  }
+  lastText = text;
+  lastPrefixes = prefixes;
+  return prefixes;
+}
+// Flags, dissatisfaction and topics read the same normalised text one after the other.
+let lastText: string | undefined;
+let lastPrefixes = new Set<number>();
+
+export function satisfied(requirement: Requirement, prefixes: Set<number>): boolean {
+  for (let i = 0; i < requirement.length; i++) {
+    const set = requirement[i];
+    let any = false;
+    for (let k = 0; k < set.length && !any; k++) any = prefixes.has(set[k]);
+    if (!any) return false;
+  }
+  return true;
+}
