@@ -1,16 +1,23 @@
 /**
  * The figures of docs/routing-card.md: `npx tsx bench/evaluate-routing-card.ts` (add `--misses` for
- * examples of each kind of error). The active policy's defaults (DEFAULT_POLICY) on the project's own
+ * examples of each kind of error, `--policy <file>` to judge another version: the file holds what
+ * `GET /v1/policies/{version}` answers). The policy (DEFAULT_POLICY unless given) on the project's own
  * labelled set and on the public Bitext sample: precision and recall of "needs a human", the AI's share
  * of routine questions, agreement of the scorer's sentiment sign with the labels that stand in for
  * sentiment (neither data set labels sentiment itself), and which reasons the errors come from.
  */
 import { scoreTicket } from '../src/modules/scoring';
 import labelled from '../src/modules/scoring/labelled-messages.json';
+import { readFileSync } from 'node:fs';
+import { policyOf } from '../src/modules/policies/policy-document';
 import { decideRoute, DEFAULT_POLICY } from '../src/modules/routing/routing-policy';
 import { loadBitext, NEEDS_HUMAN, ROUTINE } from './bitext';
 
 const SHOW_MISSES = process.argv.includes('--misses');
+const policyFile = process.argv[process.argv.indexOf('--policy') + 1];
+const POLICY = process.argv.includes('--policy')
+  ? (({ version, policy }: { version: string; policy: unknown }) => policyOf(version, policy))(JSON.parse(readFileSync(policyFile, 'utf8')))
+  : DEFAULT_POLICY;
 const ctx = { aiOptOut: false, tier: 'standard' as const, recentTicketCount: 0 };
 
 interface Judged {
@@ -23,7 +30,7 @@ interface Judged {
 
 function judge(text: string, wantsHuman: boolean, subject?: string): Judged {
   const score = scoreTicket({ subject, body: text });
-  const decision = decideRoute(score, ctx, DEFAULT_POLICY);
+  const decision = decideRoute(score, ctx, POLICY);
   return { text, wantsHuman, human: decision.route === 'human', sentiment: score.sentiment, reasons: decision.reasons.map((r) => r.code) };
 }
 
@@ -56,7 +63,7 @@ function misses(title: string, rows: Judged[], n = 8) {
   for (const r of rows.slice(0, n)) console.log(`  [${r.sentiment.toFixed(2)} ${r.reasons.join('+')}] ${r.text}`);
 }
 
-console.log(`policy ${DEFAULT_POLICY.version}`);
+console.log(`policy ${POLICY.version}`);
 
 // 1. The project's own labelled set: needsHuman and flags were labelled by hand, in nine languages.
 const own = (labelled as { text: string; subject?: string; language: string; needsHuman: boolean; flags: string[] }[]).map((row) => ({

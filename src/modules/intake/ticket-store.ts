@@ -83,6 +83,7 @@ const TICKET_COLUMNS = [
   ['human_requested_at', 'timestamptz'], ['first_response_due_at', 'timestamptz'], ['resolution_due_at', 'timestamptz'],
   ['human_request_due_at', 'timestamptz'], ['message_id', 'uuid'], ['body_enc', 'text'], ['decision_id', 'uuid'],
   ['scorer_version', 'text'], ['policy_version', 'text'], ['event_id', 'uuid'],
+  ['ai_opt_out', 'bool'], ['recent_ticket_count', 'int4'],
 ] as const;
 const CUSTOMER_COLUMNS = [
   ['id', 'uuid'], ['source', 'text'], ['external_id', 'text'], ['name_enc', 'text'], ['email_enc', 'text'],
@@ -134,9 +135,11 @@ const INSERT_TICKETS = `
     SELECT x.message_id, t.id, 'customer'::"MessageAuthor", x.body_enc, x.now FROM t JOIN x ON x.id = t.id),
   d AS (
     INSERT INTO decisions (id, ticket_id, trigger, route, priority, sentiment, complexity, flags, reasons, language,
-                           scorer_version, policy_version, created_at)
+                           scorer_version, policy_version, created_at, ai_opt_out, recent_ticket_count, customer_tier,
+                           customer_locale, channel)
     SELECT x.decision_id, t.id, 'intake', x.route::"Route", x.priority::"Priority", x.sentiment, x.complexity,
-           ${jsonTextArray('x.flags')}, x.reasons::jsonb, x.language, x.scorer_version, x.policy_version, x.now
+           ${jsonTextArray('x.flags')}, x.reasons::jsonb, x.language, x.scorer_version, x.policy_version, x.now,
+           x.ai_opt_out, x.recent_ticket_count, x.tier::"Tier", x.customer_locale, x.channel::"Channel"
       FROM t JOIN x ON x.id = t.id),
   e AS (
     INSERT INTO ticket_events (id, ticket_id, type, data, created_at)
@@ -199,6 +202,7 @@ function ticketValues({ row, cipher }: WriteItem): unknown[] {
     humanRequested ? now : null, row.due.firstResponseDueAt, row.due.resolutionDueAt,
     humanRequested ? row.due.humanRequestDueAt : null, randomUUID(), cipher.encrypt(input.body), randomUUID(),
     row.scorerVersion, decision.policyVersion, randomUUID(),
+    input.customer.aiOptOut, row.recentTicketCount,
   ];
 }
 
