@@ -40,6 +40,12 @@ describe('createPiiCipher', () => {
     expect(cipher.encrypt('same')).not.toBe(cipher.encrypt('same'));
   });
 
+  test('when many values are encrypted, then every IV is distinct and every value decrypts, across IV block refills', () => {
+    const stored = Array.from({ length: 2_000 }, (_, i) => cipher.encrypt(`value ${i}`));
+    expect(new Set(stored.map((s) => s.split('.')[2])).size).toBe(stored.length);
+    stored.forEach((s, i) => expect(cipher.decrypt(s)).toBe(`value ${i}`));
+  });
+
   test('when the active key changes, then old values still decrypt and are flagged for rotation', () => {
     const old = cipher.encrypt('old value');
     const rotated = createPiiCipher([k2, k1], 'k2');
