@@ -164,6 +164,25 @@ export function createPiiCipher(keys: PiiKey[], activeKeyId: string): PiiCipher 
 }
 
 /**
+ * The same cipher, remembering what it decrypted, for one request that both shows and searches a
+ * ticket's texts: each is decrypted once. It holds plaintext, so it lives no longer than the request.
+ */
+export function decryptingOnce(cipher: PiiCipher): PiiCipher {
+  const plain = new Map<string, string>();
+  return {
+    ...cipher,
+    decrypt(stored) {
+      let text = plain.get(stored);
+      if (text === undefined) {
+        text = cipher.decrypt(stored);
+        plain.set(stored, text);
+      }
+      return text;
+    },
+  };
+}
+
+/**
  * A deterministic keyed hash of a normalised value (trimmed, NFKC, lower case), so a customer can be
  * found by email or phone without storing it in clear. Use a key of its own, not an encryption key.
  */
