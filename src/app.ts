@@ -1,7 +1,5 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
-import { randomUUID } from 'node:crypto';
 import type { Deps } from './shared/deps';
 import { AppError } from './shared/errors/app-error';
 import { errorHandler } from './shared/errors/error-handler';
@@ -9,6 +7,7 @@ import { healthRouter } from './shared/http/health.routes';
 import { httpMetrics, metricsRouter } from './shared/http/metrics.routes';
 import { parseJson, rejectDangerousJson, requireJson } from './shared/http/json-body';
 import { rateLimits } from './shared/http/rate-limit';
+import { requestLog } from './shared/http/request-log';
 import { authenticate, recogniseKnownKey } from './modules/auth/authenticate';
 import { apiKeysRouter } from './modules/auth/api-keys.routes';
 import { intakeRouter } from './modules/intake/intake.routes';
@@ -21,11 +20,6 @@ import { sourcesRouter } from './modules/sources';
 import { customersRouter } from './modules/privacy/customers.routes';
 import { auditRouter } from './modules/audit';
 import { policiesRouter } from './modules/policies';
-
-/** A helpdesk's customer id may be an email address: erasure URLs are logged without it. */
-function redactUrl(url: string): string {
-  return url.replace(/^(\/v1\/customers\/[^/?]+\/)[^?]*/, '$1[REDACTED]');
-}
 import { agentsRouter, ticketWorkRouter } from './modules/agents';
 import { slaRouter } from './modules/sla';
 import { statsRouter } from './modules/stats';
@@ -38,22 +32,7 @@ export function buildApp(deps: Deps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(httpMetrics());
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (req) => {
-        const given = req.headers['x-request-id'];
-        return typeof given === 'string' && /^[\w-]{1,100}$/.test(given) ? given : randomUUID();
-      },
-      // Health probes would drown everything else.
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
-      serializers: { req: (req) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }), res: (res) => ({ statusCode: res.statusCode }) },
-    }),
-  );
-  app.use((req, res, next) => {
-    res.setHeader('X-Request-Id', String(req.id));
-    next();
-  });
+  app.use(requestLog(deps.logger));
   app.use(helmet());
   app.use(healthRouter(deps));
   app.use(dashboardRouter());

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/shared/logger';
 import { apiClient, type ApiClient } from '../support/api-client';
 import { buildTicket, createKey } from '../support/factories';
 import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
+import { eventually } from '../support/local-server';
 
 /** The value of one sample line in Prometheus text format, or undefined. */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
@@ -133,5 +136,33 @@ describe('GET /admin/queues', () => {
 
     expect(res.status).toBe(200);
     expect(res.body.queues.map((q: { name: string }) => q.name)).toContain('ai-answer');
+  });
+});
+
+describe('request log', () => {
+  let app: TestApp;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(chunk.toString()), done()) });
+    app = await startApp({ LOG_LEVEL: 'info' }, { logger: createLogger('info', sink) });
+  });
+  afterAll(() => app.close());
+
+  test('when requests are served, then each leaves one line with its id, method, redacted URL, status and time, and probes leave none', async () => {
+    const requestId = `req-${randomUUID()}`;
+    const admin = apiClient(app.url, ADMIN_KEY);
+    await admin.get(`/v1/tickets/${randomUUID()}`, { 'x-request-id': requestId });
+    await admin.delete('/v1/customers/shop/zelda@example.com');
+    await apiClient(app.url).get('/healthz');
+
+    const completed = () => lines.filter((l) => l.includes('request completed'));
+    await eventually(async () => completed().length >= 2);
+    expect(completed()).toHaveLength(2);
+    const [read, erase] = completed().map((l) => JSON.parse(l));
+    expect(read).toMatchObject({ level: 30, req: { id: requestId, method: 'GET' }, res: { statusCode: 404 } });
+    expect(typeof read.responseTime).toBe('number');
+    expect(erase.req).toMatchObject({ method: 'DELETE', url: '/v1/customers/shop/[REDACTED]' });
+    expect(lines.join('')).not.toContain('zelda@example.com');
   });
 });

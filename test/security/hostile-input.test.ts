@@ -133,6 +133,15 @@ describe('rate limits', () => {
     expect((await apiClient(app.url, other).get(`/v1/tickets/${randomUUID()}`)).status).toBe(404);
   });
 
+  test('when a key sends more than RATE_LIMIT_PER_MINUTE requests at once, then exactly the budget gets through and the rest get 429', async () => {
+    const admin = apiClient(app.url, ADMIN_KEY);
+    const client = apiClient(app.url, await createKey(admin, { role: 'supervisor' }));
+    // Concurrent requests are counted together in one Redis call: each must still be counted once.
+    const statuses = (await Promise.all(Array.from({ length: 9 }, () => client.get(`/v1/tickets/${randomUUID()}`)))).map((r) => r.status);
+    expect(statuses.filter((s) => s === 404)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(4);
+  });
+
   test('when unauthenticated requests flood from one address, then the per-IP limit answers 429 before authentication', async () => {
     const anonymous = apiClient(app.url);
     let last = 0;

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { Deps } from '../../shared/deps';
 import { decodeCursor, encodeCursor, pageQuery } from '../../shared/http/validation';
 import { requireRole } from '../auth/authenticate';
+import { decryptingOnce } from '../privacy/pii-cipher';
 import { ticketDetail } from '../tickets/ticket-view';
 import { assertActsFor } from './agent-access';
 import { buildSuggestions } from './agent-assist';
@@ -53,7 +54,8 @@ export function agentsRouter(deps: Deps): Router {
     }
     // The claim shows the customer's words to the agent: claimTicket audited that read with the claim.
     const { ticket } = outcome;
-    res.json({ ticket: ticketDetail(ticket, deps.cipher, { includeInternal: true }), suggestions: await buildSuggestions(deps, ticket) });
+    const cipher = decryptingOnce(deps.cipher);
+    res.json({ ticket: ticketDetail(ticket, cipher, { includeInternal: true }), suggestions: await buildSuggestions({ pool: deps.pool, cipher }, ticket) });
   });
 
   router.get('/v1/agents/:id/assignments', requireRole('agent', 'supervisor'), async (req, res) => {

@@ -81,11 +81,23 @@ export async function claimTicket(
  */
 function fromRowJson(row: RowJson): RowJson {
   const out: RowJson = {};
-  for (const [column, value] of Object.entries(row)) {
-    const field = column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-    out[field] = column.endsWith('_at') && typeof value === 'string' ? new Date(value) : value;
+  for (const column in row) {
+    const { field, timestamp } = fieldOf(column);
+    const value = row[column];
+    out[field] = timestamp && typeof value === 'string' ? new Date(value) : value;
   }
   return out;
+}
+
+// Column names come from a handful of tables: each is translated once per process, not per row.
+const fields = new Map<string, { field: string; timestamp: boolean }>();
+function fieldOf(column: string): { field: string; timestamp: boolean } {
+  let found = fields.get(column);
+  if (!found) {
+    found = { field: column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), timestamp: column.endsWith('_at') };
+    fields.set(column, found);
+  }
+  return found;
 }
 
 /**

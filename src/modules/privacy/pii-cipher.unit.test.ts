@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { blindIndex, createPiiCipher, parsePiiKeys, PiiCipherError, type PiiCipherErrorCode } from './pii-cipher';
+import { blindIndex, createPiiCipher, decryptingOnce, parsePiiKeys, PiiCipherError, type PiiCipherErrorCode } from './pii-cipher';
 
 const k1 = { id: 'k1', key: randomBytes(32) };
 const k2 = { id: 'k2', key: randomBytes(32) };
@@ -38,6 +38,20 @@ describe('createPiiCipher', () => {
 
   test('when the same value is encrypted twice, then the outputs differ (random IV)', () => {
     expect(cipher.encrypt('same')).not.toBe(cipher.encrypt('same'));
+  });
+
+  test('when many values are encrypted, then every IV is distinct and every value decrypts, across IV block refills', () => {
+    const stored = Array.from({ length: 2_000 }, (_, i) => cipher.encrypt(`value ${i}`));
+    expect(new Set(stored.map((s) => s.split('.')[2])).size).toBe(stored.length);
+    stored.forEach((s, i) => expect(cipher.decrypt(s)).toBe(`value ${i}`));
+  });
+
+  test('when a value is decrypted twice through decryptingOnce, then both reads give the text and a tampered value still fails', () => {
+    const once = decryptingOnce(cipher);
+    const stored = cipher.encrypt('shown and searched');
+    expect([once.decrypt(stored), once.decrypt(stored)]).toEqual(['shown and searched', 'shown and searched']);
+    expectCipherError(() => once.decrypt(tamper(stored, 4)), 'TAMPERED');
+    expect(once.activeKeyId).toBe(cipher.activeKeyId);
   });
 
   test('when the active key changes, then old values still decrypt and are flagged for rotation', () => {

@@ -13,13 +13,25 @@ const QUEUE_READ_TIMEOUT_MS = 1_000;
  * `unmatched`, so a scanner probing random paths cannot blow up the series count.
  */
 export function httpMetrics(): RequestHandler {
+  // prom-client hashes the label object on every call: each label set's children are looked up once.
+  const children = new Map<string, { count: { inc(): void }; duration: { observe(seconds: number): void } }>();
+  const childrenOf = (method: string, route: string, status: string) => {
+    const id = `${method} ${route} ${status}`;
+    let found = children.get(id);
+    if (!found) {
+      const labels = { method, route, status };
+      found = { count: httpRequests.labels(labels), duration: httpDuration.labels(labels) };
+      children.set(id, found);
+    }
+    return found;
+  };
   return (req, res, next) => {
-    const end = httpDuration.startTimer();
+    const started = performance.now();
     res.on('finish', () => {
       const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
-      const labels = { method: req.method, route, status: String(res.statusCode) };
-      httpRequests.inc(labels);
-      end(labels);
+      const { count, duration } = childrenOf(req.method, route, String(res.statusCode));
+      count.inc();
+      duration.observe((performance.now() - started) / 1000);
     });
     next();
   };

@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../errors/app-error';
+import { microBatcher } from '../micro-batch';
 
 /**
  * Fixed one-minute windows for any number of keys in one round trip: each key is incremented, given
@@ -22,6 +23,9 @@ end
 return out`;
 
 const WINDOW_MS = 60_000;
+/** Requests whose keys go in one script call: concurrent requests share a round trip and a socket write. */
+const MAX_BATCH = 64;
+const MAX_IN_FLIGHT = 4;
 
 type Consume = (...args: (string | number)[]) => Promise<number[]>;
 
@@ -50,7 +54,8 @@ export interface RateLimits {
 
 /**
  * A budget per client address and a smaller one per API key, counted in Redis so every API process
- * shares them. A caller this process recognised without I/O pays one Redis call for both checks.
+ * shares them. A caller this process recognised without I/O pays one Redis call for both checks, and
+ * requests that arrive together share that call.
  */
 export function rateLimits(
   redis: Redis,
@@ -64,11 +69,22 @@ export function rateLimits(
   const byIp = limit(budgets.perIpPerMinute, ipOf);
   const byKey = limit(budgets.perKeyPerMinute, keyOf);
   const deferredIp = new WeakSet<Request>();
+  // The same key twice in one call is counted twice, in order, exactly as two separate calls would.
+  const batcher = microBatcher<string[], number[]>({
+    maxItems: MAX_BATCH,
+    maxInFlight: MAX_IN_FLIGHT,
+    async run(requests) {
+      const keys = requests.flat();
+      const flat = await consumeScript(keys.length, ...keys, WINDOW_MS);
+      let at = 0;
+      return requests.map((k) => flat.slice(at, (at += 2 * k.length)));
+    },
+  });
 
   async function consume(req: Request, limits: Limit[]): Promise<Outcome[]> {
     const keys = limits.map((l) => `${prefix}:ratelimit:${l.keyOf(req)}`);
     try {
-      const flat = await consumeScript(keys.length, ...keys, WINDOW_MS);
+      const flat = await batcher.add(keys);
       return limits.map((_, i) => ({ count: flat[2 * i], msLeft: flat[2 * i + 1] }));
     } catch {
       return Promise.all(
