@@ -9,19 +9,13 @@ import pg from 'pg';
 import type { PoolClient } from 'pg';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../src/app';
-import { loadConfig } from '../src/shared/config';
-import { createLogger } from '../src/shared/logger';
-import { createDeps } from '../src/shared/runtime';
-import { setupDatabase } from '../src/shared/db/setup-database';
-import { seedDatabase } from '../src/shared/db/seed';
+import { BENCH_ADMIN_KEY as ADMIN, openBenchDatabase } from './bench-database';
 import { rollupStats } from '../src/modules/stats/stats-rollup';
 import { breachingTickets } from '../src/modules/stats/stats.repository';
 import { inSnapshot, windowCounts, windowHistograms, windowReasons, windowTrend, type WindowPlan } from '../src/modules/stats/stats-window';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const DB = N === 1_000_000 ? 'handoff_bench_stats' : `handoff_bench_stats_${N}`;
-const URL_ = `postgresql://postgres@127.0.0.1:5432/${DB}`;
-const ADMIN = 'hk_admin_bench_key_0123456789abcdef';
 const RUNS = 7;
 
 async function generate(client: pg.Client) {
@@ -68,20 +62,7 @@ async function generate(client: pg.Client) {
 }
 
 async function main() {
-  const admin = new pg.Client({ connectionString: 'postgresql://postgres@127.0.0.1:5432/postgres' });
-  await admin.connect();
-  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DB]);
-  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${DB}`);
-  await admin.end();
-  const logger = createLogger('warn');
-  await setupDatabase(URL_, logger);
-  const client = new pg.Client({ connectionString: URL_ });
-  await client.connect();
-  await generate(client);
-
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: URL_, ADMIN_API_KEY: ADMIN, PII_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), QUEUE_PREFIX: 'bench-stats', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000' });
-  const deps = createDeps(config, logger);
-  await seedDatabase(deps.db, logger);
+  const { client, deps } = await openBenchDatabase({ db: DB, queuePrefix: 'bench-stats', generate });
   const r0 = Date.now();
   let rolled = 0;
   for (;;) {
