@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { inPgTransaction } from '../../shared/db/pg-transaction';
 import { decideRoute, PRIORITIES, type Priority, type Reason, type ReasonCode, type Route, type RoutingPolicy, type Tier } from '../routing';
 import type { Flag } from '../scoring/types';
 import { computeFairness, FAIRNESS_ATTRIBUTES, FOUR_FIFTHS, type FairnessAttribute } from '../stats';
@@ -281,19 +282,11 @@ export async function simulatePolicy(
 
 /** Runs the aggregate in a read-only transaction of its own, so its planner settings end with it. */
 async function aggregateInOnePass(pool: Pool, params: unknown[]): Promise<AggregateRow[]> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN READ ONLY');
+  return inPgTransaction(pool, 'BEGIN READ ONLY', async (client) => {
     for (const setting of AGGREGATE_SETTINGS) await client.query(setting);
     const { rows } = await client.query<AggregateRow>(AGGREGATE_SQL, params);
-    await client.query('COMMIT');
     return rows;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** The four-fifths rule of GET /v1/stats/fairness on the AI share, before and after. */

@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import type { Deps } from '../../shared/deps';
+import { inPgTransaction } from '../../shared/db/pg-transaction';
 import { QUEUE_NAMES, createWorkerRedis } from '../../shared/queue/queues';
 import { COUNT_AGGREGATES, COUNT_COLUMNS, CLOCK_NAMES, ROLLUP_DIMS, hourly, judgedColumns, pendingDueSql } from './stats.repository';
 import { DAY_MS, STATS_SESSION } from './stats-window';
@@ -73,15 +74,10 @@ const DAYS_SQL = `
  * leaves a new mark, so its day is served live until the next run.
  */
 export async function rollupStats(deps: Pick<Deps, 'pool'>, now = new Date()): Promise<{ days: number; more: boolean; skipped?: boolean }> {
-  const client = await deps.pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inPgTransaction(deps.pool, 'BEGIN', async (client) => {
     await client.query(STATS_SESSION);
     const { rows: lock } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${LOCK_KEY}) AS ok`);
-    if (!lock[0].ok) {
-      await client.query('ROLLBACK');
-      return { days: 0, more: false, skipped: true };
-    }
+    if (!lock[0].ok) return { days: 0, more: false, skipped: true };
     const horizon = Math.floor((now.getTime() - SETTLE_MS) / DAY_MS) * DAY_MS;
     const { rows: w } = await client.query<{ last: Date | null }>('SELECT max(day) AS last FROM stats_days');
     const after = new Date(w[0].last ? w[0].last.getTime() + DAY_MS : 0);
@@ -106,10 +102,7 @@ export async function rollupStats(deps: Pick<Deps, 'pool'>, now = new Date()): P
       next += DAY_MS;
     }
     const more = next < horizon || redo.length > MAX_DAYS_PER_RUN;
-    if (days.length === 0) {
-      await client.query('COMMIT');
-      return { days: 0, more: false };
-    }
+    if (days.length === 0) return { days: 0, more: false };
     const dayDates = days.map((d) => new Date(d));
     await client.query('DELETE FROM stats_dirty_days WHERE day = ANY($1::timestamptz[])', [dayDates]);
     await client.query(
@@ -119,14 +112,8 @@ export async function rollupStats(deps: Pick<Deps, 'pool'>, now = new Date()): P
     await client.query(BUILD_SQL, [dayDates, now]);
     await client.query(REASONS_SQL, [dayDates]);
     await client.query(DAYS_SQL, [dayDates, now]);
-    await client.query('COMMIT');
     return { days: days.length, more };
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { inPgTransaction } from '../../shared/db/pg-transaction';
 import { addSparseText, addToHistogram, newHistogram, type Histogram } from './histogram';
 import { CLOCK_NAMES, COUNT_AGGREGATES, COUNT_COLUMNS, ROLLUP_DIMS, hourly, judgedColumns, type ClockName } from './stats.repository';
 
@@ -55,9 +56,7 @@ export const STATS_SESSION = `SET LOCAL jit = off; SET LOCAL max_parallel_worker
  * one instant. A day judged after the request's `now` (a worker whose clock runs ahead) is read live.
  */
 export async function inSnapshot<T>(pool: Pool, fn: (client: PoolClient, plan: (from: Date, to: Date, now: Date) => Promise<WindowPlan>) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  return inPgTransaction(pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
     await client.query(STATS_SESSION);
     const plan = async (from: Date, to: Date, now: Date): Promise<WindowPlan> => {
       const { rows } = await client.query<{ day: Date }>(
@@ -69,15 +68,8 @@ export async function inSnapshot<T>(pool: Pool, fn: (client: PoolClient, plan: (
       );
       return planWindow(from, to, rows.map((r) => r.day));
     };
-    const result = await fn(client, plan);
-    await client.query('COMMIT');
-    return result;
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    client.release();
-  }
+    return fn(client, plan);
+  });
 }
 
 /** Tickets created in the plan's live ranges, judged at $3, with their key in dimension `dim`; uses $1, $2 (range bounds) and $3. */
