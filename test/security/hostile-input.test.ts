@@ -74,6 +74,15 @@ describe('hostile input', () => {
     expect(audit.body.items).toEqual([]);
   });
 
+  test.each(['/v1/tickets/%ZZ', '/v1/policies/%E0%A4%A', '/v1/agents/%ZZ/assignments'])(
+    'when the path %s carries a malformed percent-escape, then 400 problem+json, not 500',
+    async (path) => {
+      const res = await admin.get(path);
+      expectProblem(res, 400);
+      expect(res.body.errors).toEqual([{ path: '(path)', message: 'is not valid percent-encoding' }]);
+    },
+  );
+
   test.each([
     'http://127.0.0.1:6379/',
     'http://localhost/admin',

@@ -76,6 +76,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       case 'request.aborted':
         return;
     }
+    // The router decodes path parameters itself: a malformed escape such as `%ZZ` is the caller's error.
+    if (err instanceof URIError) {
+      return sendProblem(res, 'VALIDATION_FAILED', 'The URL contains a malformed percent-encoding.', {
+        errors: [{ path: '(path)', message: 'is not valid percent-encoding' }],
+        instance,
+      });
+    }
     if (isDependencyDown(err)) {
       logger.warn({ err: { message: (err as Error).message }, path: req.path }, 'dependency unavailable');
       return sendProblem(res, 'DEPENDENCY_UNAVAILABLE', 'A dependency (database or queue) is unavailable. Retry later.', {
