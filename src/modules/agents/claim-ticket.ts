@@ -17,9 +17,6 @@ type ClaimResult =
 
 type RowJson = Record<string, unknown>;
 
-/** Interactive transactions queue for a pooled connection under load; the defaults (2 s, 5 s) are too tight for that. */
-export const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 };
-
 const CLAIM_SQL = 'SELECT claim_ticket($1::uuid, $2::timestamptz, $3::int, $4::int, $5::int, $6::text[], $7::float8, $8::text, $9::text) AS result';
 
 /**

@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/principal';
 import type { CreateAgent, UpdateAgent } from './agents.schema';
 import { recordAvailability } from './availability-history';
-import { TX_OPTIONS } from './claim-ticket';
+import { TX_OPTIONS } from '../../shared/db/prisma';
 import { returnTicketsOfOfflineAgent } from './return-unanswered';
 
 /** A new agent starts offline: it takes work only once it says it is available. */

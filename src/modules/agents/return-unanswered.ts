@@ -1,7 +1,8 @@
 import { Prisma } from '@prisma/client';
 import type { Deps } from '../../shared/deps';
 import type { Tx } from '../../shared/db/prisma';
-import { ageWaitingTickets, TX_OPTIONS } from './claim-ticket';
+import { TX_OPTIONS } from '../../shared/db/prisma';
+import { ageWaitingTickets } from './claim-ticket';
 
 /** Since when the customer has been waiting for the agent: the assignment, or their latest message after it. */
 const AWAITING_SINCE = Prisma.sql`GREATEST(t.assigned_at,

@@ -3,7 +3,7 @@ import type { Deps } from '../../shared/deps';
 import { AppError, conflict, forbidden, notFound } from '../../shared/errors/app-error';
 import { uuid } from '../../shared/http/validation';
 import type { Principal } from '../auth/principal';
-import { TX_OPTIONS } from './claim-ticket';
+import { TX_OPTIONS } from '../../shared/db/prisma';
 
 export type TransferTarget = { agentId: string; skill?: undefined } | { skill: string; agentId?: undefined };
 

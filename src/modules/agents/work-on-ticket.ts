@@ -5,7 +5,7 @@ import type { Tx } from '../../shared/db/prisma';
 import { uuid } from '../../shared/http/validation';
 import { conflict, forbidden, notFound } from '../../shared/errors/app-error';
 import type { Principal } from '../auth/principal';
-import { TX_OPTIONS } from './claim-ticket';
+import { TX_OPTIONS } from '../../shared/db/prisma';
 
 /**
  * Locks the ticket for the rest of the transaction and checks that the caller holds it: 403 for

@@ -4,6 +4,9 @@ import { PrismaPg } from '@prisma/adapter-pg';
 export type Db = PrismaClient;
 export type Tx = Prisma.TransactionClient;
 
+/** Interactive transactions queue for a pooled connection under load; the defaults (2 s, 5 s) are too tight for that. */
+export const TX_OPTIONS = { maxWait: 15_000, timeout: 15_000 };
+
 /** One client per process, talking to Postgres through adapter-pg (no native query engine). */
 export function createPrisma(databaseUrl: string, poolSize = 10, connectionTimeoutMs = 10_000): PrismaClient {
   // The timeout covers waiting for a free pooled connection too, not only connecting.
