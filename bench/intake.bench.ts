@@ -25,13 +25,13 @@ const CONNECTIONS = 50;
 const FIXED_RATE = 300;
 const ADMIN = 'hk_admin_bench_key_0123456789abcdef';
 
-interface Measured extends LoadResult {
+export interface Measured extends LoadResult {
   /** This process's CPU time per request: the server's cost, the load generator being elsewhere. */
   cpuUsPerRequest: number;
 }
 
 let nextTicket = 0;
-async function load(generator: LoadGenerator, options: Omit<LoadOptions, 'firstTicket'>): Promise<Measured> {
+export async function load(generator: LoadGenerator, options: Omit<LoadOptions, 'firstTicket'>): Promise<Measured> {
   const firstTicket = nextTicket;
   nextTicket += 1_000_000;
   const cpu = process.cpuUsage();
@@ -40,13 +40,23 @@ async function load(generator: LoadGenerator, options: Omit<LoadOptions, 'firstT
   return { ...result, cpuUsPerRequest: (used.user + used.system) / Math.max(1, result.requests) };
 }
 
-function listen(app: express.Express): Promise<{ url: string; close(): Promise<void> }> {
+export function listen(app: express.Express): Promise<{ url: string; close(): Promise<void> }> {
   return new Promise((resolve) => {
     const server = app.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
       resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) });
     });
   });
+}
+
+/** The baseline: an Express handler that parses and validates the same body, and nothing else. */
+export function bareIntakeApp(): express.Express {
+  const bare = express();
+  bare.post('/v1/tickets', express.json({ limit: 64 * 1024 }), (req, res) => {
+    const parsed = newTicketSchema.safeParse(req.body);
+    res.status(parsed.success ? 202 : 400).json(parsed.success ? { id: randomUUID() } : { error: true });
+  });
+  return bare;
 }
 
 /** scoreTicket's CPU time per ticket on exactly the bodies intake was sent, in this process. */
@@ -75,12 +85,7 @@ export async function benchIntake(): Promise<void> {
   const deps = createDeps(config, logger);
   await seedDatabase(deps.db, logger);
 
-  const bare = express();
-  bare.post('/v1/tickets', express.json({ limit: 64 * 1024 }), (req, res) => {
-    const parsed = newTicketSchema.safeParse(req.body);
-    res.status(parsed.success ? 202 : 400).json(parsed.success ? { id: randomUUID() } : { error: true });
-  });
-  const bareServer = await listen(bare);
+  const bareServer = await listen(bareIntakeApp());
   const handoffServer = await listen(buildApp(deps));
   const bareUrl = `${bareServer.url}/v1/tickets`;
   const handoffUrl = `${handoffServer.url}/v1/tickets`;

@@ -1,10 +1,11 @@
 import { Prisma, type Priority as DbPriority, type SlaPolicy } from '@prisma/client';
 import type { Db } from '../../shared/db/prisma';
+import { refreshingCache } from '../../shared/refreshing-cache';
 import { DEFAULT_SLA_POLICIES, type SlaPolicies, type SlaTargets } from './sla-policy';
 import type { BusinessHours } from './business-hours';
 
 const CACHE_MS = 10_000;
-let cached: { at: number; policies: SlaPolicies; db: Db } | undefined;
+const cache = refreshingCache<Db, SlaPolicies>({ maxAgeMs: CACHE_MS, maxEntries: 16 });
 
 function toTargets(r: SlaPolicy): SlaTargets {
   return {
@@ -16,13 +17,16 @@ function toTargets(r: SlaPolicy): SlaTargets {
 }
 
 /** Policies rarely change; a few seconds of staleness keeps them off the intake hot path. */
-export async function loadSlaPolicies(db: Db, now = Date.now()): Promise<SlaPolicies> {
-  if (cached && cached.db === db && now - cached.at < CACHE_MS) return cached.policies;
-  const rows = await db.slaPolicy.findMany();
-  const policies: SlaPolicies = { ...DEFAULT_SLA_POLICIES };
-  for (const r of rows) policies[r.priority] = toTargets(r);
-  cached = { at: now, policies, db };
-  return policies;
+export function loadSlaPolicies(db: Db, now = Date.now()): Promise<SlaPolicies> {
+  return cache.get(
+    db,
+    async () => {
+      const policies: SlaPolicies = { ...DEFAULT_SLA_POLICIES };
+      for (const r of await db.slaPolicy.findMany()) policies[r.priority] = toTargets(r);
+      return policies;
+    },
+    now,
+  );
 }
 
 /** Replaces the given priorities' policies in one transaction; this process sees them at once, others within the cache time. */
@@ -43,7 +47,7 @@ export async function saveSlaPolicies(db: Db, changes: Partial<SlaPolicies>): Pr
       });
     }),
   );
-  cached = undefined;
+  cache.forget(db);
   return loadSlaPolicies(db);
 }
 

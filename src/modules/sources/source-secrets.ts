@@ -1,5 +1,6 @@
 import type { Db, Tx } from '../../shared/db/prisma';
 import type { PiiCipher } from '../privacy/pii-cipher';
+import { refreshingCache } from '../../shared/refreshing-cache';
 
 /**
  * How long a process trusts its copy of a source's secrets. A change made through another process
@@ -15,7 +16,7 @@ export interface SourceSecrets {
   previousValidUntil: Date | null;
 }
 
-const cache = new Map<string, { at: number; value: SourceSecrets }>();
+const cache = refreshingCache<string, SourceSecrets>({ maxAgeMs: SOURCE_CACHE_MS, maxEntries: 10_000 });
 
 /**
  * The rotation rule: the newest secret is always valid; the one before it stays valid for
@@ -38,22 +39,18 @@ export async function validSecrets(
   source: string,
   now = new Date(),
 ): Promise<string[]> {
-  const hit = cache.get(source);
-  let value = hit && now.getTime() - hit.at < SOURCE_CACHE_MS ? hit.value : undefined;
-  if (!value) {
-    const row = await deps.db.source.findUnique({ where: { name: source } });
-    value = secretsFromRow(row, deps.cipher, deps.config.signingSecretOverlapSeconds);
-    if (cache.size > 10_000) cache.clear();
-    cache.set(source, { at: now.getTime(), value });
-  }
+  const value = await cache.get(
+    source,
+    async () => secretsFromRow(await deps.db.source.findUnique({ where: { name: source } }), deps.cipher, deps.config.signingSecretOverlapSeconds),
+    now.getTime(),
+  );
   const { secrets, previousValidUntil } = value;
   return previousValidUntil && previousValidUntil <= now ? secrets.slice(0, 1) : secrets;
 }
 
 /** Drops this process's copy so a change made here applies at once. */
 export function forgetCachedSource(source?: string): void {
-  if (source) cache.delete(source);
-  else cache.clear();
+  cache.forget(source);
 }
 
 /**
