@@ -227,7 +227,7 @@ async function main(): Promise<void> {
   await seedDatabase(deps.db, deps.logger);
 
   // 1. Quality of the kb provider on its own questions and on off-topic ones.
-  const kb = createKbProvider(deps.db);
+  const kb = createKbProvider(deps.pool);
   const min = config.ai.minConfidence;
   let answered = 0, right = 0, offAnswered = 0;
   for (const q of questions.onTopic) {
