@@ -64,6 +64,20 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
 }
 
+/** CPU so far of the Postgres backends serving this database, by pid (the bench's own connections left out). */
+async function postgresCpu(db: pg.Pool): Promise<Map<number, number>> {
+  const { rows } = await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name <> 'ai-path-bench'`);
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      cpu.set(pid, cpuMs(pid));
+    } catch {
+      // The backend ended meanwhile.
+    }
+  }
+  return cpu;
+}
+
 function startHandoff(role: 'api' | 'worker', queuePrefix: string, port: number, profileDir?: string): ChildProcess {
   const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   return spawn(process.execPath, [...execArgv, '--import', 'tsx', 'src/main.ts'], {
@@ -118,6 +132,7 @@ interface RunResult {
   duplicates: number;
   apiCpuMsPerTicket: number;
   workerCpuMsPerTicket: number;
+  postgresCpuMsPerTicket: number;
 }
 
 /**
@@ -143,6 +158,7 @@ async function run(workers: number, db: pg.Pool, callbacks: Map<string, number[]
     await sleep(workers > 0 ? 3_000 : 500);
     const pids = [api.pid!, ...workerProcs.map((w) => w.pid!)];
     const cpuBefore = pids.map(cpuMs);
+    const pgBefore = await postgresCpu(db);
 
     const postedAt = new Map<string, number>();
     const postLatency: number[] = [];
@@ -192,6 +208,9 @@ async function run(workers: number, db: pg.Pool, callbacks: Map<string, number[]
       last = Math.max(posted, ...ids.flatMap((id) => callbacks.get(id)?.slice(0, 1) ?? []));
     }
     const cpuAfter = pids.map(cpuMs);
+    const pgAfter = await postgresCpu(db);
+    // A backend that started during the run counts from zero; one that ended is lost (pools keep theirs while busy).
+    const pgCpu = [...pgAfter].reduce((sum, [pid, ms]) => sum + ms - (pgBefore.get(pid) ?? 0), 0);
     const cpu = cpuAfter.map((c, i) => c - cpuBefore[i]);
 
     const latency = (workers > 0 ? ids.flatMap((id) => (callbacks.has(id) ? [callbacks.get(id)![0] - postedAt.get(id)!] : [])) : postLatency).sort((a, b) => a - b);
@@ -211,6 +230,7 @@ async function run(workers: number, db: pg.Pool, callbacks: Map<string, number[]
       duplicates: ids.reduce((n, id) => n + Math.max(0, (callbacks.get(id)?.length ?? 0) - 1), 0),
       apiCpuMsPerTicket: Number((cpu[0] / ids.length).toFixed(2)),
       workerCpuMsPerTicket: Number((cpu.slice(1).reduce((a, b) => a + b, 0) / ids.length).toFixed(2)),
+      postgresCpuMsPerTicket: Number((pgCpu / ids.length).toFixed(2)),
     };
   } finally {
     agent.destroy();
@@ -256,7 +276,7 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((r) => callback.listen(0, '127.0.0.1', () => r()));
   const callbackUrl = `http://127.0.0.1:${(callback.address() as net.AddressInfo).port}/hook`;
-  const db = new pg.Pool({ connectionString: DB, max: 2 });
+  const db = new pg.Pool({ connectionString: DB, max: 2, application_name: 'ai-path-bench' });
   const results: RunResult[] = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {
@@ -287,6 +307,7 @@ async function main(): Promise<void> {
       duplicates: r.duplicates,
       'API CPU ms/ticket': r.apiCpuMsPerTicket,
       'worker CPU ms/ticket': r.workerCpuMsPerTicket,
+      'Postgres CPU ms/ticket': r.postgresCpuMsPerTicket,
     };
   }));
 }
