@@ -4,6 +4,7 @@ import type { Deps } from '../../shared/deps';
 import { createWorkerRedis, QUEUE_NAMES, type DeliveryJob } from '../../shared/queue/queues';
 import { callbackRefusal } from '../intake/callback-url';
 import { enqueueDelivery } from './deliver-message';
+import { postCallback } from './post-callback';
 import { signatureHeader } from './signer';
 
 /** Rows younger than this are left alone: the enqueue right after their commit is probably in flight. */
@@ -50,21 +51,18 @@ export async function processDelivery(deps: Deps, job: Pick<Job<DeliveryJob>, 'd
   let status: number | undefined;
   let error: string | undefined;
   try {
-    const res = await fetch(delivery.url, {
-      method: 'POST',
-      headers: {
+    status = await postCallback(
+      delivery.url,
+      {
         'content-type': 'application/json',
         'user-agent': 'Handoff-Delivery/1',
         'x-handoff-delivery': delivery.id,
         ...(secret ? { 'x-handoff-signature': signatureHeader(secret, body) } : {}),
       },
       body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(config.delivery.timeoutMs),
-    });
-    status = res.status;
-    await res.arrayBuffer().catch(() => undefined);
-    if (res.status < 200 || res.status >= 300) error = `callback answered ${res.status}`;
+      config.delivery.timeoutMs,
+    );
+    if (status < 200 || status >= 300) error = `callback answered ${status}`;
   } catch (e) {
     error = (e as Error).name === 'TimeoutError' ? 'callback timed out' : `request failed: ${(e as Error).message}`;
   }
