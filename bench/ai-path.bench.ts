@@ -35,6 +35,7 @@ const DB = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:54
 const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN = 'hk_admin_bench_key_0123456789abcdef';
 const PII_KEY = Buffer.alloc(32, 9).toString('base64');
+const AUTO_EXPLAIN = '-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=0 -c auto_explain.log_analyze=on -c auto_explain.log_nested_statements=on';
 const CLOCK_TICK_MS = 10; // USER_HZ is 100 on Linux
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -86,7 +87,7 @@ function startHandoff(role: 'api' | 'worker', queuePrefix: string, port: number,
       NODE_ENV: 'production',
       ROLE: role,
       PORT: String(port),
-      DATABASE_URL: DB,
+      DATABASE_URL: role === 'worker' && process.env.BENCH_AUTO_EXPLAIN ? `${DB}?options=${encodeURIComponent(AUTO_EXPLAIN)}` : DB,
       DB_AUTO_MIGRATE: 'false',
       ADMIN_API_KEY: ADMIN,
       PII_ENCRYPTION_KEY: PII_KEY,
