@@ -72,7 +72,7 @@ describe('AI answers with the kb provider', () => {
     const posted = await signedPost(webhook, '/v1/tickets', buildTicket({ source, subject: 'Invoice', body: 'How can I download an invoice for my order?' }), SECRET);
     await eventually(async () => (await read(posted.body.id)).status === 'ai_answered');
     const before = await read(posted.body.id);
-    const outcome = await processAnswerTicket(app.deps, createKbProvider(app.deps.db), { data: { ticketId: posted.body.id }, attemptsMade: 0, opts: { attempts: 4 } });
+    const outcome = await processAnswerTicket(app.deps, createKbProvider(app.deps.pool), { data: { ticketId: posted.body.id }, attemptsMade: 0, opts: { attempts: 4 } });
     expect(outcome).toBe('skipped');
     const after = await read(posted.body.id);
     expect(after.messages).toHaveLength(before.messages.length);
@@ -87,7 +87,7 @@ describe('AI answers with the kb provider', () => {
       const posted = await signedPost(apiClient(down.url, webhookKey), '/v1/tickets', buildTicket({ source, subject: 'Password', body: 'How do I reset my password?', callbackUrl: `${callback.url}/hooks` }), SECRET);
       expect(posted.status).toBe(202);
       ticketId = posted.body.id;
-      expect(await processAnswerTicket(down.deps, createKbProvider(down.deps.db), { data: { ticketId }, attemptsMade: 0, opts: { attempts: 4 } })).toBe('answered');
+      expect(await processAnswerTicket(down.deps, createKbProvider(down.deps.pool), { data: { ticketId }, attemptsMade: 0, opts: { attempts: 4 } })).toBe('answered');
     } finally {
       await down.close();
     }

@@ -39,13 +39,16 @@ describe('deliveries to helpdesk callbacks', () => {
     });
     expect(failed).toMatchObject({ ticketId: posted.body.id, status: 'failed', attempts: 3, lastStatus: 503, event: 'ticket.message' });
     expect(callback.received.filter((r) => r.url === path)).toHaveLength(3);
+    expect(failed.lastError).toBe('callback answered 503');
+    expect(failed.deliveredAt).toBeNull();
     // Sources without a secret still get their messages, unsigned.
     expect(callback.received.find((r) => r.url === path)!.headers['x-handoff-signature']).toBeUndefined();
 
     up = true;
     const retry = await admin.post(`/v1/deliveries/${failed.id}/retry`);
     expect(retry.status).toBe(202);
-    await eventually(async () => (await admin.get(`/v1/deliveries?status=delivered&ticketId=${posted.body.id}`)).body.items.length === 1);
+    const delivered = await eventually(async () => (await admin.get(`/v1/deliveries?status=delivered&ticketId=${posted.body.id}`)).body.items[0] ?? null);
+    expect(delivered).toMatchObject({ id: failed.id, attempts: 4, lastStatus: 204, lastError: null, deliveredAt: expect.any(String) });
     expect((await admin.post(`/v1/deliveries/${failed.id}/retry`)).status).toBe(409);
   });
 

@@ -8,8 +8,8 @@ import { createOpenAiProvider } from './openai-provider';
 import type { AiProvider } from './provider';
 
 /** The provider AI_PROVIDER names. */
-export function createProvider(deps: Pick<Deps, 'db' | 'config'>): AiProvider {
-  return deps.config.ai.provider === 'openai' ? createOpenAiProvider(deps.db, deps.config.ai.openai) : createKbProvider(deps.db);
+export function createProvider(deps: Pick<Deps, 'pool' | 'config'>): AiProvider {
+  return deps.config.ai.provider === 'openai' ? createOpenAiProvider(deps.pool, deps.config.ai.openai) : createKbProvider(deps.pool);
 }
 
 /**

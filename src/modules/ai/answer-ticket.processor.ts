@@ -3,7 +3,8 @@ import type { Job } from 'bullmq';
 import { z } from 'zod';
 import type { Deps } from '../../shared/deps';
 import { redact } from '../privacy/redact';
-import { enqueueDelivery, recordDelivery } from '../delivery';
+import { enqueueDelivery } from '../delivery';
+import { readTicketForAnswer, saveAnswer } from './answer-store';
 import { aiDisclosure, disclosureLanguage } from './disclosure';
 import { escalateToHuman } from './escalate';
 import type { AiAnswer, AiProvider, AnswerContext } from './provider';
@@ -34,7 +35,7 @@ export async function processAnswerTicket(
 
   // A follow-up may land between our read and our write; the guard notices and we read again.
   for (let round = 0; round < 3; round++) {
-    const ticket = await deps.db.ticket.findUnique({ where: { id: ticketId }, include: { messages: { orderBy: { createdAt: 'asc' } } } });
+    const ticket = await readTicketForAnswer(deps.pool, ticketId);
     if (!ticket) return 'skipped';
     if (ticket.status !== 'ai_queued') return 'skipped';
     const language = disclosureLanguage(ticket.language);
@@ -71,37 +72,13 @@ export async function processAnswerTicket(
       continue;
     }
 
-    const now = new Date();
-    const saved = await deps.db.$transaction(async (tx) => {
-      const moved = await tx.ticket.updateMany({
-        where: { id: ticket.id, status: 'ai_queued', updatedAt: ticket.updatedAt },
-        data: {
-          status: 'ai_answered',
-          aiTurns: { increment: 1 },
-          aiAnsweredAt: now,
-          updatedAt: now,
-          ...(ticket.firstRespondedAt ? {} : { firstRespondedAt: now }),
-        },
-      });
-      if (moved.count === 0) return null;
-      const message = await tx.message.create({
-        data: {
-          ticketId,
-          author: 'ai',
-          bodyEnc: deps.cipher.encrypt(answer.text),
-          disclosure: aiDisclosure(language),
-          sources: answer.sources as object[],
-          confidence: answer.confidence,
-          createdAt: now,
-        },
-      });
-      await tx.ticketEvent.create({
-        data: { ticketId, type: 'ai_answered', data: { provider: provider.name, confidence: answer.confidence, sources: answer.sources.map((s) => s.slug) }, createdAt: now },
-      });
-      const review = pickForReview(answer.confidence, deps.config.ai);
-      if (review) await tx.aiReview.create({ data: { ticketId, messageId: message.id, reason: review, confidence: answer.confidence, createdAt: now } });
-      return { deliveryId: await recordDelivery(tx, deps.cipher, ticket, message, answer.text) };
-    });
+    const saved = await saveAnswer(
+      deps.pool,
+      deps.cipher,
+      ticket,
+      { ...answer, provider: provider.name, disclosure: aiDisclosure(language), review: pickForReview(answer.confidence, deps.config.ai) },
+      new Date(),
+    );
     if (!saved) continue;
     await enqueueDelivery(deps, saved.deliveryId);
     return 'answered';

@@ -10,10 +10,16 @@ import type { AiAnswer } from './provider';
 
 export type EscalationCode = 'AI_LOW_CONFIDENCE' | 'AI_FAILED' | 'AI_ANSWER_REJECTED';
 
+/** What an escalation reads of the ticket: a Prisma Ticket or the AI worker's own read of it. */
+export type EscalatedTicket = Pick<
+  Ticket,
+  'id' | 'source' | 'externalId' | 'callbackUrl' | 'status' | 'route' | 'priority' | 'sentiment' | 'complexity' | 'flags' | 'reasons' | 'language' | 'aiTurns' | 'firstResponseDueAt' | 'updatedAt'
+>;
+
 export interface EscalateArgs {
   reason: Reason & { code: EscalationCode };
   /** The ticket as read by the caller: the move happens only if it is unchanged since. */
-  ticket: Ticket;
+  ticket: EscalatedTicket;
   /** Statuses the move may start from. */
   from: TicketStatus[];
   /** The AI's low-confidence answer, kept for the agent and never delivered (agent assist). */
@@ -72,13 +78,13 @@ export async function escalateToHuman(deps: Deps, args: EscalateArgs): Promise<b
 }
 
 /** The customer-visible escalation notice and its outbox row, in the caller's transaction. */
-async function createNotice(tx: Tx, deps: Pick<Deps, 'cipher'>, ticket: Ticket, dueAt: Date, now: Date, createdAt: Date): Promise<string | null> {
+async function createNotice(tx: Tx, deps: Pick<Deps, 'cipher'>, ticket: EscalatedTicket, dueAt: Date, now: Date, createdAt: Date): Promise<string | null> {
   const body = escalationNotice(ticket.language, dueAt, now);
   const notice = await tx.message.create({ data: { ticketId: ticket.id, author: 'system', bodyEnc: deps.cipher.encrypt(body), createdAt } });
   return recordDelivery(tx, deps.cipher, ticket, notice, body);
 }
 
-async function recordEscalation(tx: Tx, ticket: Ticket, reason: Reason, policyVersion: string, now: Date): Promise<void> {
+async function recordEscalation(tx: Tx, ticket: EscalatedTicket, reason: Reason, policyVersion: string, now: Date): Promise<void> {
   await tx.decision.create({
     data: {
       ticketId: ticket.id,

@@ -1,4 +1,4 @@
-import type { Db } from '../../shared/db/prisma';
+import type { Pool } from 'pg';
 import { searchKb, type KbHit } from './kb.repository';
 import type { AiAnswer, AiProvider, AnswerContext } from './provider';
 
@@ -33,11 +33,11 @@ export function focusQuestion(text: string, language: string): string {
  * cites it. Confidence follows the ranking (see docs/benchmarks.md for its calibration), so a
  * question the KB does not cover falls below the threshold and goes to a person.
  */
-export function createKbProvider(db: Db): AiProvider {
+export function createKbProvider(pool: Pick<Pool, 'query'>): AiProvider {
   return {
     name: 'kb',
     async answer(redactedText: string, context: AnswerContext): Promise<AiAnswer> {
-      const hits = await searchKb(db, context.language, focusQuestion(redactedText, context.language), 8);
+      const hits = await searchKb(pool, context.language, focusQuestion(redactedText, context.language), 8);
       if (hits.length === 0) return { text: '', confidence: 0, sources: [] };
       const ranked = hits.map((h) => ({ hit: h, score: kbConfidence(h) })).sort((a, b) => b.score - a.score);
       const best = ranked[0];

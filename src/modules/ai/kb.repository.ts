@@ -1,4 +1,5 @@
-import { Prisma, type KbArticle } from '@prisma/client';
+import type { KbArticle } from '@prisma/client';
+import type { Pool } from 'pg';
 import type { Db } from '../../shared/db/prisma';
 import seed from './kb-seed.json';
 
@@ -16,27 +17,32 @@ export interface KbHit {
   questionTerms: number;
 }
 
+// The question's query and lexemes are computed once (MATERIALIZED): inlined into the generic plan
+// that a named statement gets after five runs, they were evaluated again for every article.
+const SEARCH_KB = `
+  WITH q AS MATERIALIZED (
+    SELECT replace(plainto_tsquery(kb_ts_config($1), $2)::text, '&', '|') AS expr,
+           tsvector_to_array(to_tsvector(kb_ts_config($1), $2)) AS lexemes
+  ), tq AS MATERIALIZED (
+    SELECT expr::tsquery AS query, lexemes FROM q WHERE expr <> ''
+  )
+  SELECT a.id, a.slug, a.language, a.title, a.body,
+         ts_rank_cd(a.search, tq.query, 32)::float8 AS rank,
+         (SELECT count(*) FROM unnest(tq.lexemes) l WHERE l = ANY (tsvector_to_array(a.search)))::float8
+           / greatest(cardinality(tq.lexemes), 1) AS coverage,
+         cardinality(tq.lexemes)::int AS "questionTerms"
+  FROM tq JOIN kb_articles a ON a.language = $1 AND a.search @@ tq.query
+  ORDER BY rank DESC, a.slug
+  LIMIT $3`;
+
 /**
  * Ranked full-text search over the articles of one language. The question's lexemes are OR-ed
  * (a customer's question never repeats an article's wording exactly), stemmed with the same
- * configuration as the article column, and the GIN index on `search` answers the match.
+ * configuration as the article column, and the GIN index on `search` answers the match. Once per
+ * AI job, so it runs on the plain pg pool as a named statement: planned once per connection.
  */
-export async function searchKb(db: Db, language: string, question: string, limit = 8): Promise<KbHit[]> {
-  const rows = await db.$queryRaw<KbHit[]>(Prisma.sql`
-    WITH q AS (
-      SELECT kb_ts_config(${language}) AS cfg,
-             replace(plainto_tsquery(kb_ts_config(${language}), ${question})::text, '&', '|') AS expr,
-             tsvector_to_array(to_tsvector(kb_ts_config(${language}), ${question})) AS lexemes
-    )
-    SELECT a.id, a.slug, a.language, a.title, a.body,
-           ts_rank_cd(a.search, q.expr::tsquery, 32)::float8 AS rank,
-           (SELECT count(*) FROM unnest(q.lexemes) l WHERE l = ANY (tsvector_to_array(a.search)))::float8
-             / greatest(cardinality(q.lexemes), 1) AS coverage,
-           cardinality(q.lexemes)::int AS "questionTerms"
-    FROM kb_articles a, q
-    WHERE q.expr <> '' AND a.language = ${language} AND a.search @@ q.expr::tsquery
-    ORDER BY rank DESC, a.slug
-    LIMIT ${limit}`);
+export async function searchKb(pool: Pick<Pool, 'query'>, language: string, question: string, limit = 8): Promise<KbHit[]> {
+  const { rows } = await pool.query<KbHit>({ name: 'kb-search', text: SEARCH_KB, values: [language, question, limit] });
   return rows;
 }
 

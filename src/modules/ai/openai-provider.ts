@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '../../shared/db/prisma';
+import type { Pool } from 'pg';
 import { searchKb } from './kb.repository';
 import { focusQuestion } from './kb-provider';
 import { ProviderError, type AiAnswer, type AiProvider, type AnswerContext } from './provider';
@@ -34,12 +34,12 @@ const SYSTEM_PROMPT = [
  * search finds for the question. Timeouts, HTTP errors and answers that are not the structured
  * JSON asked for all become ProviderError, which the worker retries and finally escalates.
  */
-export function createOpenAiProvider(db: Db, settings: OpenAiSettings): AiProvider {
+export function createOpenAiProvider(pool: Pick<Pool, 'query'>, settings: OpenAiSettings): AiProvider {
   const url = `${settings.baseUrl.replace(/\/+$/, '')}/chat/completions`;
   return {
     name: 'openai',
     async answer(redactedText: string, context: AnswerContext): Promise<AiAnswer> {
-      const articles = await searchKb(db, context.language, focusQuestion(redactedText, context.language), 3);
+      const articles = await searchKb(pool, context.language, focusQuestion(redactedText, context.language), 3);
       const grounding = articles.map((a) => `### ${a.slug}: ${a.title}\n${a.body}`).join('\n\n') || '(no matching articles)';
       const history = context.history.map((m) => ({ role: m.author === 'customer' ? ('user' as const) : ('assistant' as const), content: m.text }));
       const body = {

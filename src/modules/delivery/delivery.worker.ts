@@ -4,18 +4,39 @@ import type { Deps } from '../../shared/deps';
 import { createWorkerRedis, QUEUE_NAMES, type DeliveryJob } from '../../shared/queue/queues';
 import { callbackRefusal } from '../intake/callback-url';
 import { enqueueDelivery } from './deliver-message';
+import { postCallback } from './post-callback';
 import { signatureHeader } from './signer';
 
 /** Rows younger than this are left alone: the enqueue right after their commit is probably in flight. */
 const SWEEP_GRACE_MS = 5_000;
+
+// The per-attempt statements run on the plain pg pool, one round trip each: through Prisma the read,
+// the signing secret and the outcome were three client calls, each compiled in JS, per delivery.
+const READ_DELIVERY = `
+  SELECT d.id, d.status, d.url, d.payload_enc AS "payloadEnc", s.signing_secrets_enc[1] AS "secretEnc"
+    FROM deliveries d
+    JOIN tickets t ON t.id = d.ticket_id
+    LEFT JOIN sources s ON s.name = t.source
+   WHERE d.id = $1`;
+
+const RECORD_ATTEMPT = `
+  UPDATE deliveries
+     SET status = $2::"DeliveryStatus", attempts = attempts + 1, last_status = $3, last_error = $4,
+         delivered_at = coalesce($5, delivered_at), updated_at = $6
+   WHERE id = $1`;
 
 /**
  * One delivery attempt. The resolved address is checked again before every request, because a
  * name that was public at intake may point into the private network now (DNS rebinding).
  */
 export async function processDelivery(deps: Deps, job: Pick<Job<DeliveryJob>, 'data' | 'attemptsMade' | 'opts'>): Promise<void> {
-  const { db, cipher, config } = deps;
-  const delivery = await db.delivery.findUnique({ where: { id: job.data.deliveryId }, include: { ticket: { select: { source: true } } } });
+  const { db, pool, cipher, config } = deps;
+  const { rows } = await pool.query<{ id: string; status: string; url: string; payloadEnc: string | null; secretEnc: string | null }>({
+    name: 'delivery-read',
+    text: READ_DELIVERY,
+    values: [job.data.deliveryId],
+  });
+  const delivery = rows[0];
   if (!delivery || delivery.status !== 'pending' || !delivery.payloadEnc) return;
   const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 
@@ -26,38 +47,34 @@ export async function processDelivery(deps: Deps, job: Pick<Job<DeliveryJob>, 'd
   }
 
   const body = cipher.decrypt(delivery.payloadEnc);
-  const source = await db.source.findUnique({ where: { name: delivery.ticket.source } });
-  const secret = source?.signingSecretsEnc[0] ? cipher.decrypt(source.signingSecretsEnc[0]) : undefined;
+  const secret = delivery.secretEnc ? cipher.decrypt(delivery.secretEnc) : undefined;
   let status: number | undefined;
   let error: string | undefined;
   try {
-    const res = await fetch(delivery.url, {
-      method: 'POST',
-      headers: {
+    status = await postCallback(
+      delivery.url,
+      {
         'content-type': 'application/json',
         'user-agent': 'Handoff-Delivery/1',
         'x-handoff-delivery': delivery.id,
         ...(secret ? { 'x-handoff-signature': signatureHeader(secret, body) } : {}),
       },
       body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(config.delivery.timeoutMs),
-    });
-    status = res.status;
-    await res.arrayBuffer().catch(() => undefined);
-    if (res.status < 200 || res.status >= 300) error = `callback answered ${res.status}`;
+      config.delivery.timeoutMs,
+    );
+    if (status < 200 || status >= 300) error = `callback answered ${status}`;
   } catch (e) {
     error = (e as Error).name === 'TimeoutError' ? 'callback timed out' : `request failed: ${(e as Error).message}`;
   }
 
-  if (!error) {
-    await db.delivery.update({ where: { id: delivery.id }, data: { status: 'delivered', attempts: { increment: 1 }, lastStatus: status, lastError: null, deliveredAt: new Date() } });
-    return;
-  }
-  await db.delivery.update({
-    where: { id: delivery.id },
-    data: { attempts: { increment: 1 }, lastStatus: status ?? null, lastError: error, ...(lastAttempt ? { status: 'failed' } : {}) },
+  const now = new Date();
+  const outcome = !error ? 'delivered' : lastAttempt ? 'failed' : 'pending';
+  await pool.query({
+    name: 'delivery-attempted',
+    text: RECORD_ATTEMPT,
+    values: [delivery.id, outcome, status ?? null, error ?? null, outcome === 'delivered' ? now : null, now],
   });
+  if (!error) return;
   deliveryFailures.inc({ outcome: lastAttempt ? 'exhausted' : 'retrying' });
   throw new Error(error);
 }
