@@ -1,4 +1,5 @@
 import Sentiment from 'sentiment';
+import { fold } from './normalise';
 import afinnEn from 'sentiment/languages/en/labels.json';
 import enRules from './lexicons/sentiment/en.json';
 import esRules from './lexicons/sentiment/es.json';
@@ -101,20 +102,15 @@ const EXTRA_PUNCTUATION = /[¡¿«»“”„…]/g;
 /** French elision ("n'est", "j'adore") hides the word from the lexicon and the negator from the rules. */
 const ELISION = /\b(qu|[cdjlmnst])'(?=[a-z])/g;
 const CAPS_WORD = /\b[A-ZÀ-ÖØ-Þ]{3,}\b/g;
-const COMBINING_MARKS = /[\u0300-\u036f]/g;
-
-function fold(word: string): string {
-  return word.normalize('NFD').replace(COMBINING_MARKS, '').toLowerCase();
-}
 
 /**
  * Sentiment in [-1, 1] (negative = unhappy): AFINN-165 through the `sentiment` library, with
  * per-language lexicons for es/fr/de/pt, VADER-style negation, boosters, "but" clauses, ALL-CAPS
  * and "!" emphasis, then VADER's normalisation. Unknown languages are scored with the English lexicon.
  */
-export function scoreSentiment(text: string, language: string): number {
+export function scoreSentiment(text: string, language: string, folded = fold(text)): number {
   const key = REGISTERED[language] ?? REGISTERED.en;
-  const prepared = fold(text)
+  const prepared = folded
     .replace(EMOJI_MODIFIERS, '')
     .replace(EMOJI, ' $& ')
     .replace(EXTRA_PUNCTUATION, ' ')
