@@ -48,13 +48,9 @@ function makeStrategy(rules: SentimentRules) {
     apply(tokens: string[], cursor: number, tokenScore: number): number {
       if (tokens !== cachedTokens) {
         cachedTokens = tokens;
+        // The last contrast word; a native search per word costs less than a set lookup per token.
         contrastAt = -1;
-        for (let i = tokens.length - 1; i >= 0; i--) {
-          if (contrasts.has(tokens[i])) {
-            contrastAt = i;
-            break;
-          }
-        }
+        for (const word of contrasts) contrastAt = Math.max(contrastAt, tokens.lastIndexOf(word));
       }
       let score = tokenScore;
       if (contrastAt >= 0) score *= cursor < contrastAt ? BEFORE_CONTRAST : cursor > contrastAt ? AFTER_CONTRAST : 1;
@@ -98,6 +94,7 @@ for (const [code, rules, base] of [
 
 const EMOJI = /\p{Extended_Pictographic}/gu;
 const EMOJI_MODIFIERS = /[\uFE0F\u{1F3FB}-\u{1F3FF}]/gu;
+const BEYOND_LATIN_PUNCTUATION = /[^\0-\u00a8]/;
 const EXTRA_PUNCTUATION = /[¡¿«»“”„…]/g;
 /** French elision ("n'est", "j'adore") hides the word from the lexicon and the negator from the rules. */
 const ELISION = /\b(qu|[cdjlmnst])'(?=[a-z])/g;
@@ -110,9 +107,8 @@ const CAPS_WORD = /\b[A-ZÀ-ÖØ-Þ]{3,}\b/g;
  */
 export function scoreSentiment(text: string, language: string, folded = fold(text)): number {
   const key = REGISTERED[language] ?? REGISTERED.en;
-  const prepared = folded
-    .replace(EMOJI_MODIFIERS, '')
-    .replace(EMOJI, ' $& ')
+  // Emoji and their modifiers all lie above U+00A8; most messages have nothing there to rewrite.
+  const prepared = (BEYOND_LATIN_PUNCTUATION.test(folded) ? folded.replace(EMOJI_MODIFIERS, '').replace(EMOJI, ' $& ') : folded)
     .replace(EXTRA_PUNCTUATION, ' ')
     .replace(/[\u2018\u2019]/g, "'")
     .replace(ELISION, '$1e ');
