@@ -69,17 +69,29 @@ export function scoreComplexity(body: string, topics: readonly Topic[]): Complex
   return { complexity: Math.min(1, complexity), features };
 }
 
-/** Distinct sentences ending in "?"; a character loop because a regex here backtracks quadratically. */
+const SENTENCE_ENDS = ['.', '!', '\n'];
+
+/**
+ * Distinct sentences ending in "?", each from the last ".", "!", newline or "?" before it. Native
+ * searches that only move forward: a regex here backtracks quadratically, and a loop over every
+ * character costs more than the rest of the scoring of a long message.
+ */
 function distinctQuestions(body: string): number {
+  let end = body.indexOf('?');
+  if (end === -1) return 0;
   const seen = new Set<string>();
+  const next = SENTENCE_ENDS.map((c) => body.indexOf(c));
   let start = 0;
-  for (let i = 0; i < body.length; i++) {
-    const c = body.charCodeAt(i);
-    if (c === 63 /* ? */) {
-      const question = body.slice(start, i).trim().toLowerCase();
-      if (question) seen.add(question);
-      start = i + 1;
-    } else if (c === 46 /* . */ || c === 33 /* ! */ || c === 10 /* \n */) start = i + 1;
+  for (; end !== -1; end = body.indexOf('?', end + 1)) {
+    for (let k = 0; k < next.length; k++) {
+      while (next[k] !== -1 && next[k] < end) {
+        start = Math.max(start, next[k] + 1);
+        next[k] = body.indexOf(SENTENCE_ENDS[k], next[k] + 1);
+      }
+    }
+    const question = body.slice(start, end).trim().toLowerCase();
+    if (question) seen.add(question);
+    start = end + 1;
   }
   return seen.size;
 }

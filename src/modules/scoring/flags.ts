@@ -3,7 +3,7 @@ import { FLAGS, TOPICS } from './types';
 import flagLexicon from './lexicons/flags.json';
 import negation from './lexicons/negation.json';
 import topicLexicon from './lexicons/topics.json';
-import { requirementOf, satisfied, wordPrefixes, type Requirement, type WordPrefixes } from './required-words';
+import { requirementOf, satisfied, satisfiedIndices, wordPrefixes, type Requirement, type WordPrefixes } from './required-words';
 
 type Languages = Record<string, string[]>;
 
@@ -71,8 +71,7 @@ function scanner(patterns: string[], entries: Entry[], anchored: boolean): Scann
  * match and the entry it names are exactly what the full regex would find. Undefined when none can match.
  */
 function scannerFor(lexicon: CompiledLexicon, prefixes: WordPrefixes): Scanner | undefined {
-  const kept: number[] = [];
-  for (let i = 0; i < lexicon.requirements.length; i++) if (satisfied(lexicon.requirements[i], prefixes)) kept.push(i);
+  const kept = satisfiedIndices(lexicon.requirements, prefixes);
   if (kept.length === 0) return undefined;
   if (kept.length === lexicon.patterns.length) return lexicon.full;
   const key = kept.join(',');

@@ -271,3 +271,10 @@ export function satisfied(requirement: Requirement, prefixes: WordPrefixes): boo
   }
   return true;
 }
+
+/** Indices of the requirements that the text's words satisfy: one call per lexicon rather than per entry. */
+export function satisfiedIndices(requirements: readonly Requirement[], prefixes: WordPrefixes): number[] {
+  const kept: number[] = [];
+  for (let i = 0; i < requirements.length; i++) if (satisfied(requirements[i], prefixes)) kept.push(i);
+  return kept;
+}

@@ -30,7 +30,9 @@ const AFTER_CONTRAST = 1.5;
 /** VADER's alpha: x / sqrt(x² + 15) maps an unbounded sum into (-1, 1). */
 const NORMALISATION_ALPHA = 15;
 const NEGATION_SCOPE = 3;
-const WORD = /^[a-z]/;
+/** A token is a word when it starts with a-z; anything else (an emoji) carries its own feeling. */
+const LOWER_A = 97;
+const LOWER_Z = 122;
 
 /**
  * The library's per-token hook sees the token array and a cursor; negation, boosters and contrast
@@ -55,7 +57,8 @@ function makeStrategy(rules: SentimentRules) {
       let score = tokenScore;
       if (contrastAt >= 0) score *= cursor < contrastAt ? BEFORE_CONTRAST : cursor > contrastAt ? AFTER_CONTRAST : 1;
       // An emoji carries its own feeling; "not happy 😡" is not a happy emoji.
-      if (!WORD.test(tokens[cursor])) return score;
+      const first = tokens[cursor].charCodeAt(0);
+      if (!(first >= LOWER_A && first <= LOWER_Z)) return score;
       const before1 = tokens[cursor - 1];
       const before2 = tokens[cursor - 2];
       if (before1 !== undefined && boosters.has(before1)) score *= BOOST_NEAR;
