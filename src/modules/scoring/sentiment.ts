@@ -97,7 +97,8 @@ for (const [code, rules, base] of [
 
 const EMOJI = /\p{Extended_Pictographic}/gu;
 const EMOJI_MODIFIERS = /[\uFE0F\u{1F3FB}-\u{1F3FF}]/gu;
-const BEYOND_LATIN_PUNCTUATION = /[^\0-\u00a8]/;
+const BEYOND_LATIN_1_SPACE = /[^\0-\u00a0]/;
+const CURLY_APOSTROPHES = /[\u2018\u2019]/g;
 const EXTRA_PUNCTUATION = /[¡¿«»“”„…]/g;
 /** French elision ("n'est", "j'adore") hides the word from the lexicon and the negator from the rules. */
 const ELISION = /\b(qu|[cdjlmnst])'(?=[a-z])/g;
@@ -110,11 +111,13 @@ const CAPS_WORD = /\b[A-ZÀ-ÖØ-Þ]{3,}\b/g;
  */
 export function scoreSentiment(text: string, language: string, folded = fold(text)): number {
   const key = REGISTERED[language] ?? REGISTERED.en;
-  // Emoji and their modifiers all lie above U+00A8; most messages have nothing there to rewrite.
-  const prepared = (BEYOND_LATIN_PUNCTUATION.test(folded) ? folded.replace(EMOJI_MODIFIERS, '').replace(EMOJI, ' $& ') : folded)
-    .replace(EXTRA_PUNCTUATION, ' ')
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(ELISION, '$1e ');
+  // Emoji, their modifiers, the extra punctuation and curly quotes all lie above U+00A0; most
+  // messages have nothing there to rewrite, and no apostrophe to split an elision at.
+  let prepared = folded;
+  if (BEYOND_LATIN_1_SPACE.test(prepared)) {
+    prepared = prepared.replace(EMOJI_MODIFIERS, '').replace(EMOJI, ' $& ').replace(EXTRA_PUNCTUATION, ' ').replace(CURLY_APOSTROPHES, "'");
+  }
+  if (prepared.includes("'")) prepared = prepared.replace(ELISION, '$1e ');
   const result = analyser.analyze(prepared, { language: key });
   let raw = result.score;
 
