@@ -179,19 +179,33 @@ function read(source: string, wordStart: boolean): Reading {
       continue;
     }
     endRun();
-    if (item.kind === 'delim') {
-      atWordStart = !item.optional;
-    } else if (item.kind === 'group' && !item.optional) {
-      const inner = read(item.alternatives.join('|'), atWordStart);
-      requirement.push(...inner);
-      // What follows a group may or may not start a word, depending on which alternative matched.
-      atWordStart = false;
-    } else {
-      atWordStart = false;
-    }
+    if (item.kind === 'group' && !item.optional) requirement.push(...read(item.alternatives.join('|'), atWordStart));
+    atWordStart = startsWordAfter(item, atWordStart);
   }
   endRun();
   return requirement;
+}
+
+/**
+ * Whether the text after `item` surely starts a word, given whether it did before: after a required
+ * delimiter it does; after a group, when every way through the group ends so ("(?:a |an )"); after an
+ * optional part, only if it also did before, in case the part matched nothing.
+ */
+function startsWordAfter(item: Item, before: boolean): boolean {
+  switch (item.kind) {
+    case 'delim':
+      return item.optional ? before : true;
+    case 'group':
+      // An optional group may repeat, and a repetition starts where the previous one ended, so it is judged from the weakest start.
+      return item.optional ? before && endsAtWordStart(item.alternatives, false) : endsAtWordStart(item.alternatives, before);
+    default:
+      // A letter or digit continues a word; anything not understood may.
+      return false;
+  }
+}
+
+function endsAtWordStart(alternatives: string[], before: boolean): boolean {
+  return alternatives.every((alternative) => itemsOf(alternative).reduce((atWordStart, item) => startsWordAfter(item, atWordStart), before));
 }
 
 /** A word prefix as a number (base 37 over a-z and 0-9), so checks allocate no strings. */
