@@ -23,16 +23,20 @@ const EXTRA_TOPICS_SATURATION = 2;
 const TECHNICAL_SATURATION = 3;
 const EXTRA_IDENTIFIERS_SATURATION = 2;
 
-const TECHNICAL_SIGNALS: RegExp[] = [
+/** Signals that cannot match without a digit; a message without one skips them (and identifiers). */
+const TECHNICAL_SIGNALS_WITH_DIGITS: RegExp[] = [
   /\b(?:error|err|code|status|exception|errno)\s*[:#]?\s*[a-z_]*[-_]?\d{2,}/gi,
-  /\b[A-Z]{2,}[_-][A-Z0-9_]{2,}\b/g,
   /\bHTTP\/?\s?[1-5]\d\d\b|\b(?:40[0-9]|5\d\d)\s+(?:error|not found|forbidden|bad gateway|unavailable|internal)/gi,
   /^\s*at\s+\S+\s+\(?[^)\s]+:\d+:\d+\)?/gm,
-  /\b(?:Traceback|Exception|NullPointer|TypeError|ReferenceError|stack ?trace|segfault|core dump)\b/gi,
   /\bv?\d+\.\d+\.\d+(?:[-.]\w+)?\b/g,
   /\b(?:iOS|Android|Windows|macOS|Chrome|Firefox|Safari|Edge)\s*\d+/gi,
+];
+const TECHNICAL_SIGNALS: RegExp[] = [
+  /\b[A-Z]{2,}[_-][A-Z0-9_]{2,}\b/g,
+  /\b(?:Traceback|Exception|NullPointer|TypeError|ReferenceError|stack ?trace|segfault|core dump)\b/gi,
   /\b(?:API|SDK|webhook|OAuth|SSO|SAML|DNS|SMTP|TLS|SSL|JSON|XML|CSV|endpoint|token)\b/g,
 ];
+const DIGIT = /\d/;
 const IDENTIFIER = /(?:#\s?\d{4,}|\b[A-Z]{1,4}-?\d{4,}\b|\b(?:order|commande|pedido|bestellung|encomenda|invoice|account|ticket|case)\s*(?:no\.?|number|nr\.?|n[°º]|#)?\s*:?\s*[A-Z0-9-]*\d{4,}[A-Z0-9-]*)/gi;
 
 export interface ComplexityResult {
@@ -47,9 +51,11 @@ const saturate = (value: number, at: number) => Math.min(1, Math.max(0, value) /
 export function scoreComplexity(body: string, topics: readonly Topic[]): ComplexityResult {
   const questions = distinctQuestions(body);
   const distinctTopics = topics.filter((t) => t !== 'general').length;
+  const digits = DIGIT.test(body);
   let technicalSignals = 0;
   for (const signal of TECHNICAL_SIGNALS) technicalSignals += body.match(signal)?.length ?? 0;
-  const identifiers = new Set((body.match(IDENTIFIER) ?? []).map((id) => id.replace(/\D/g, ''))).size;
+  if (digits) for (const signal of TECHNICAL_SIGNALS_WITH_DIGITS) technicalSignals += body.match(signal)?.length ?? 0;
+  const identifiers = digits ? new Set((body.match(IDENTIFIER) ?? []).map((id) => id.replace(/\D/g, ''))).size : 0;
 
   const features: Record<ComplexityFeature, number> = {
     length: WEIGHTS.length * saturate(body.length, LONG_MESSAGE_CHARS),
@@ -63,17 +69,29 @@ export function scoreComplexity(body: string, topics: readonly Topic[]): Complex
   return { complexity: Math.min(1, complexity), features };
 }
 
-/** Distinct sentences ending in "?"; a character loop because a regex here backtracks quadratically. */
+const SENTENCE_ENDS = ['.', '!', '\n'];
+
+/**
+ * Distinct sentences ending in "?", each from the last ".", "!", newline or "?" before it. Native
+ * searches that only move forward: a regex here backtracks quadratically, and a loop over every
+ * character costs more than the rest of the scoring of a long message.
+ */
 function distinctQuestions(body: string): number {
+  let end = body.indexOf('?');
+  if (end === -1) return 0;
   const seen = new Set<string>();
+  const next = SENTENCE_ENDS.map((c) => body.indexOf(c));
   let start = 0;
-  for (let i = 0; i < body.length; i++) {
-    const c = body.charCodeAt(i);
-    if (c === 63 /* ? */) {
-      const question = body.slice(start, i).trim().toLowerCase();
-      if (question) seen.add(question);
-      start = i + 1;
-    } else if (c === 46 /* . */ || c === 33 /* ! */ || c === 10 /* \n */) start = i + 1;
+  for (; end !== -1; end = body.indexOf('?', end + 1)) {
+    for (let k = 0; k < next.length; k++) {
+      while (next[k] !== -1 && next[k] < end) {
+        start = Math.max(start, next[k] + 1);
+        next[k] = body.indexOf(SENTENCE_ENDS[k], next[k] + 1);
+      }
+    }
+    const question = body.slice(start, end).trim().toLowerCase();
+    if (question) seen.add(question);
+    start = end + 1;
   }
   return seen.size;
 }

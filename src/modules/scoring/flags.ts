@@ -3,7 +3,7 @@ import { FLAGS, TOPICS } from './types';
 import flagLexicon from './lexicons/flags.json';
 import negation from './lexicons/negation.json';
 import topicLexicon from './lexicons/topics.json';
-import { requirementOf, satisfied, wordPrefixes, type Requirement } from './required-words';
+import { requirementOf, satisfied, satisfiedIndices, wordPrefixes, type Requirement, type WordPrefixes } from './required-words';
 
 type Languages = Record<string, string[]>;
 
@@ -70,9 +70,8 @@ function scanner(patterns: string[], entries: Entry[], anchored: boolean): Scann
  * The scanner for the entries whose required words the text has, in lexicon order, so the earliest
  * match and the entry it names are exactly what the full regex would find. Undefined when none can match.
  */
-function scannerFor(lexicon: CompiledLexicon, prefixes: Set<number>): Scanner | undefined {
-  const kept: number[] = [];
-  for (let i = 0; i < lexicon.requirements.length; i++) if (satisfied(lexicon.requirements[i], prefixes)) kept.push(i);
+function scannerFor(lexicon: CompiledLexicon, prefixes: WordPrefixes): Scanner | undefined {
+  const kept = satisfiedIndices(lexicon.requirements, prefixes);
   if (kept.length === 0) return undefined;
   if (kept.length === lexicon.patterns.length) return lexicon.full;
   const key = kept.join(',');
@@ -120,7 +119,7 @@ function isNegated(text: string, index: number): boolean {
   return CUE.test(window) && !INABILITY.test(window);
 }
 
-function firstMatch(text: string, lexicon: CompiledLexicon, prefixes: Set<number>): Entry | undefined {
+function firstMatch(text: string, lexicon: CompiledLexicon, prefixes: WordPrefixes): Entry | undefined {
   const found = scannerFor(lexicon, prefixes);
   if (!found) return undefined;
   const { regex, entries } = found;

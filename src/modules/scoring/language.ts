@@ -1,5 +1,6 @@
 import { detectAll } from 'tinyld';
 import stopwords from './lexicons/stopwords.json';
+import { fold } from './normalise';
 
 /**
  * Candidates tinyld may answer with: the five the AI serves plus the ones customers most often write
@@ -10,21 +11,51 @@ const CANDIDATES = ['en', 'es', 'fr', 'de', 'pt', 'it', 'nl', 'pl', 'sv', 'da', 
 /** Fewer letters than this in a Latin script is too little to tell ("hi", "agent please"). */
 const MIN_LATIN_LETTERS = 20;
 /** Scripts where a handful of characters already identify the language. */
-const NON_LATIN = /[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0900-\u097f\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/g;
-const LATIN_LETTER = /[a-zà-öø-ÿ]/gi;
+const NON_LATIN = /[\u0370-\u03ff\u0400-\u04ff\u0590-\u06ff\u0900-\u097f\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
+const LATIN_LETTER = /[a-zà-öø-ÿ]/i;
+/**
+ * Which UTF-16 code units each class matches, read once from the regexes themselves: counting with a
+ * table is exact and costs a fraction of `match()`, which builds an array of one-letter strings.
+ */
+const NON_LATIN_UNIT = 1;
+const LATIN_UNIT = 2;
+const UNIT_CLASS = new Uint8Array(0x10000);
+const CHUNK = 0x1000;
+let everyUnit = '';
+for (let from = 0; from < 0x10000; from += CHUNK) everyUnit += String.fromCharCode(...Array.from({ length: CHUNK }, (_, i) => from + i));
+for (const [regex, unitClass] of [
+  [NON_LATIN, NON_LATIN_UNIT],
+  [LATIN_LETTER, LATIN_UNIT],
+] as const) {
+  // Runs rather than single units: a few hundred matches instead of tens of thousands at start-up.
+  for (const m of everyUnit.matchAll(new RegExp(`${regex.source}+`, `${regex.flags}g`))) {
+    for (let unit = m.index; unit < m.index + m[0].length; unit++) UNIT_CLASS[unit] |= unitClass;
+  }
+}
 /** tinyld's cost grows with text length; the opening of a message is enough to tell its language. */
 const SAMPLE_CHARS = 140;
 /** Function words in the first few sentences settle the language as well as the whole text would. */
 const STOPWORD_SAMPLE_CHARS = 400;
 const URLS_AND_CODES = /\bhttps?:\/\/\S+|[\w.+-]+@[\w.-]+|\b\w*\d[\w-]*/g;
+/**
+ * The same, for text without "@": the address part tries every run of word characters at every
+ * position, which is most of the cost, and cannot match without one.
+ */
+const URLS_AND_CODES_NO_AT = /\bhttps?:\/\/\S+|\b\w*\d[\w-]*/g;
 
 /**
  * ISO 639-1 code of the text's language, or 'und' when it is too short or unclear to tell.
  */
 export function detectLanguage(text: string): string {
-  const cleaned = text.slice(0, STOPWORD_SAMPLE_CHARS).replace(URLS_AND_CODES, ' ');
-  const nonLatin = cleaned.match(NON_LATIN)?.length ?? 0;
-  const latin = cleaned.match(LATIN_LETTER)?.length ?? 0;
+  const opening = text.slice(0, STOPWORD_SAMPLE_CHARS);
+  const cleaned = opening.replace(opening.includes('@') ? URLS_AND_CODES : URLS_AND_CODES_NO_AT, ' ');
+  let nonLatin = 0;
+  let latin = 0;
+  for (let i = 0; i < cleaned.length; i++) {
+    const unitClass = UNIT_CLASS[cleaned.charCodeAt(i)];
+    if (unitClass & NON_LATIN_UNIT) nonLatin++;
+    if (unitClass & LATIN_UNIT) latin++;
+  }
   if (nonLatin < 2 && latin < MIN_LATIN_LETTERS) return 'und';
   if (nonLatin < 2) {
     const fast = byStopwords(cleaned);
@@ -41,9 +72,16 @@ function sample(text: string): string {
   return compact.slice(0, cut > SAMPLE_CHARS / 2 ? cut : SAMPLE_CHARS);
 }
 
-const STOPWORD_LANGUAGES = Object.entries(stopwords)
-  .filter(([code]) => code !== '_comment')
-  .map(([code, words]) => ({ code, words: new Set(words as string[]) }));
+const STOPWORD_CODES = Object.keys(stopwords).filter((code) => code !== '_comment');
+/** Each function word with the languages (indices into STOPWORD_CODES) that list it, so a text is read once. */
+const STOPWORD_LANGUAGES = new Map<string, number[]>();
+STOPWORD_CODES.forEach((code, index) => {
+  for (const word of new Set((stopwords as unknown as Record<string, string[]>)[code])) {
+    const languages = STOPWORD_LANGUAGES.get(word) ?? [];
+    languages.push(index);
+    STOPWORD_LANGUAGES.set(word, languages);
+  }
+});
 const FAST_LANGUAGES = new Set(['en', 'es', 'fr', 'de', 'pt']);
 /** Hits the winner needs, and how far ahead of the runner-up, before tinyld is skipped. */
 const MIN_HITS = 4;
@@ -52,19 +90,23 @@ const WORDS = /[a-z']+/g;
 
 /** A served language whose function words clearly dominate the opening, or undefined when unclear. */
 function byStopwords(text: string): string | undefined {
-  const words = text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().match(WORDS);
+  const words = fold(text).match(WORDS);
   if (!words) return undefined;
+  const hitsOf = new Array<number>(STOPWORD_CODES.length).fill(0);
+  for (const w of words) {
+    const languages = STOPWORD_LANGUAGES.get(w);
+    if (languages) for (const index of languages) hitsOf[index]++;
+  }
   let best = '';
   let bestHits = 0;
   let second = 0;
-  for (const { code, words: list } of STOPWORD_LANGUAGES) {
-    let hits = 0;
-    for (const w of words) if (list.has(w)) hits++;
+  STOPWORD_CODES.forEach((code, index) => {
+    const hits = hitsOf[index];
     if (hits > bestHits) {
       second = bestHits;
       bestHits = hits;
       best = code;
     } else if (hits > second) second = hits;
-  }
+  });
   return FAST_LANGUAGES.has(best) && bestHits >= MIN_HITS && bestHits >= MIN_LEAD * second ? best : undefined;
 }

@@ -179,19 +179,33 @@ function read(source: string, wordStart: boolean): Reading {
       continue;
     }
     endRun();
-    if (item.kind === 'delim') {
-      atWordStart = !item.optional;
-    } else if (item.kind === 'group' && !item.optional) {
-      const inner = read(item.alternatives.join('|'), atWordStart);
-      requirement.push(...inner);
-      // What follows a group may or may not start a word, depending on which alternative matched.
-      atWordStart = false;
-    } else {
-      atWordStart = false;
-    }
+    if (item.kind === 'group' && !item.optional) requirement.push(...read(item.alternatives.join('|'), atWordStart));
+    atWordStart = startsWordAfter(item, atWordStart);
   }
   endRun();
   return requirement;
+}
+
+/**
+ * Whether the text after `item` surely starts a word, given whether it did before: after a required
+ * delimiter it does; after a group, when every way through the group ends so ("(?:a |an )"); after an
+ * optional part, only if it also did before, in case the part matched nothing.
+ */
+function startsWordAfter(item: Item, before: boolean): boolean {
+  switch (item.kind) {
+    case 'delim':
+      return item.optional ? before : true;
+    case 'group':
+      // An optional group may repeat, and a repetition starts where the previous one ended, so it is judged from the weakest start.
+      return item.optional ? before && endsAtWordStart(item.alternatives, false) : endsAtWordStart(item.alternatives, before);
+    default:
+      // A letter or digit continues a word; anything not understood may.
+      return false;
+  }
+}
+
+function endsAtWordStart(alternatives: string[], before: boolean): boolean {
+  return alternatives.every((alternative) => itemsOf(alternative).reduce((atWordStart, item) => startsWordAfter(item, atWordStart), before));
 }
 
 /** A word prefix as a number (base 37 over a-z and 0-9), so checks allocate no strings. */
@@ -207,10 +221,43 @@ function prefixCode(word: string): number {
   return code;
 }
 
+/** Prefix codes are below 37^PREFIX, so one bit each fits in a fixed bitmap (230 KB). */
+const CODES = 37 ** PREFIX;
+
+/**
+ * The word prefixes of one text. The bitmap is shared and rewritten by the next `wordPrefixes` call,
+ * which marks this reading stale: `satisfied` refuses a stale reading rather than answer from another text.
+ */
+export interface WordPrefixes {
+  readonly text: string;
+  readonly generation: number;
+}
+
+const bitmap = new Uint8Array(Math.ceil(CODES / 8));
+/** The codes set in the bitmap, to clear them one by one instead of wiping 230 KB per message. */
+let marked = new Int32Array(1024);
+let markedCount = 0;
+let current: WordPrefixes = { text: '', generation: 0 };
+
+function mark(code: number): void {
+  const byte = code >>> 3;
+  const bit = 1 << (code & 7);
+  if (bitmap[byte] & bit) return;
+  bitmap[byte] |= bit;
+  if (markedCount === marked.length) {
+    const grown = new Int32Array(marked.length * 2);
+    grown.set(marked);
+    marked = grown;
+  }
+  marked[markedCount++] = code;
+}
+
 /** Every prefix (up to PREFIX characters) of every word of the text: what requirements are checked against. */
-export function wordPrefixes(text: string): Set<number> {
-  if (text === lastText) return lastPrefixes;
-  const prefixes = new Set<number>();
+export function wordPrefixes(text: string): WordPrefixes {
+  // Flags, dissatisfaction and topics read the same normalised text one after the other.
+  if (text === current.text && current.generation > 0) return current;
+  for (let i = 0; i < markedCount; i++) bitmap[marked[i] >>> 3] = 0;
+  markedCount = 0;
   let code = 0;
   let length = 0;
   for (let i = 0; i < text.length; i++) {
@@ -221,23 +268,27 @@ export function wordPrefixes(text: string): Set<number> {
     } else if (length < PREFIX) {
       code = code * 37 + c;
       length++;
-      prefixes.add(code);
+      mark(code);
     }
   }
-  lastText = text;
-  lastPrefixes = prefixes;
-  return prefixes;
+  current = { text, generation: current.generation + 1 };
+  return current;
 }
-// Flags, dissatisfaction and topics read the same normalised text one after the other.
-let lastText: string | undefined;
-let lastPrefixes = new Set<number>();
 
-export function satisfied(requirement: Requirement, prefixes: Set<number>): boolean {
+export function satisfied(requirement: Requirement, prefixes: WordPrefixes): boolean {
+  if (prefixes !== current) throw new Error('Word prefixes read from an earlier text; call wordPrefixes again');
   for (let i = 0; i < requirement.length; i++) {
     const set = requirement[i];
     let any = false;
-    for (let k = 0; k < set.length && !any; k++) any = prefixes.has(set[k]);
+    for (let k = 0; k < set.length && !any; k++) any = (bitmap[set[k] >>> 3] & (1 << (set[k] & 7))) !== 0;
     if (!any) return false;
   }
   return true;
+}
+
+/** Indices of the requirements that the text's words satisfy: one call per lexicon rather than per entry. */
+export function satisfiedIndices(requirements: readonly Requirement[], prefixes: WordPrefixes): number[] {
+  const kept: number[] = [];
+  for (let i = 0; i < requirements.length; i++) if (satisfied(requirements[i], prefixes)) kept.push(i);
+  return kept;
 }

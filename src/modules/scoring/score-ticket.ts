@@ -1,7 +1,7 @@
 import { scoreComplexity } from './complexity';
 import { detectDissatisfaction, detectFlags, detectTopics } from './flags';
 import { detectLanguage } from './language';
-import { joinSubjectAndBody, normalise } from './normalise';
+import { fold, joinSubjectAndBody, normalise, normaliseFolded } from './normalise';
 import { scoreSentiment } from './sentiment';
 import type { Evidence, Flag, ScoreInput, TicketScore } from './types';
 
@@ -20,7 +20,8 @@ const STICKY_FLAGS: ReadonlySet<Flag> = new Set(['safety', 'legal_threat', 'frau
  */
 export function scoreTicket(input: ScoreInput): TicketScore {
   const text = joinSubjectAndBody(input.subject, input.body);
-  const normalised = normalise(text);
+  const folded = fold(text);
+  const normalised = normaliseFolded(folded);
   const language = detectLanguage(text);
   const { flags, evidence } = detectFlags(normalised);
 
@@ -44,7 +45,7 @@ export function scoreTicket(input: ScoreInput): TicketScore {
   const topics = detectTopics(normalised, flags);
   const { complexity, features } = scoreComplexity(text, topics);
   return {
-    sentiment: round(scoreSentiment(text, language)),
+    sentiment: round(scoreSentiment(text, language, folded)),
     complexity: round(complexity),
     flags: orderFlags(flags),
     topics,

@@ -1,4 +1,5 @@
 import Sentiment from 'sentiment';
+import { fold } from './normalise';
 import afinnEn from 'sentiment/languages/en/labels.json';
 import enRules from './lexicons/sentiment/en.json';
 import esRules from './lexicons/sentiment/es.json';
@@ -29,7 +30,9 @@ const AFTER_CONTRAST = 1.5;
 /** VADER's alpha: x / sqrt(x² + 15) maps an unbounded sum into (-1, 1). */
 const NORMALISATION_ALPHA = 15;
 const NEGATION_SCOPE = 3;
-const WORD = /^[a-z]/;
+/** A token is a word when it starts with a-z; anything else (an emoji) carries its own feeling. */
+const LOWER_A = 97;
+const LOWER_Z = 122;
 
 /**
  * The library's per-token hook sees the token array and a cursor; negation, boosters and contrast
@@ -47,18 +50,15 @@ function makeStrategy(rules: SentimentRules) {
     apply(tokens: string[], cursor: number, tokenScore: number): number {
       if (tokens !== cachedTokens) {
         cachedTokens = tokens;
+        // The last contrast word; a native search per word costs less than a set lookup per token.
         contrastAt = -1;
-        for (let i = tokens.length - 1; i >= 0; i--) {
-          if (contrasts.has(tokens[i])) {
-            contrastAt = i;
-            break;
-          }
-        }
+        for (const word of contrasts) contrastAt = Math.max(contrastAt, tokens.lastIndexOf(word));
       }
       let score = tokenScore;
       if (contrastAt >= 0) score *= cursor < contrastAt ? BEFORE_CONTRAST : cursor > contrastAt ? AFTER_CONTRAST : 1;
       // An emoji carries its own feeling; "not happy 😡" is not a happy emoji.
-      if (!WORD.test(tokens[cursor])) return score;
+      const first = tokens[cursor].charCodeAt(0);
+      if (!(first >= LOWER_A && first <= LOWER_Z)) return score;
       const before1 = tokens[cursor - 1];
       const before2 = tokens[cursor - 2];
       if (before1 !== undefined && boosters.has(before1)) score *= BOOST_NEAR;
@@ -97,29 +97,27 @@ for (const [code, rules, base] of [
 
 const EMOJI = /\p{Extended_Pictographic}/gu;
 const EMOJI_MODIFIERS = /[\uFE0F\u{1F3FB}-\u{1F3FF}]/gu;
+const BEYOND_LATIN_1_SPACE = /[^\0-\u00a0]/;
+const CURLY_APOSTROPHES = /[\u2018\u2019]/g;
 const EXTRA_PUNCTUATION = /[¡¿«»“”„…]/g;
 /** French elision ("n'est", "j'adore") hides the word from the lexicon and the negator from the rules. */
 const ELISION = /\b(qu|[cdjlmnst])'(?=[a-z])/g;
 const CAPS_WORD = /\b[A-ZÀ-ÖØ-Þ]{3,}\b/g;
-const COMBINING_MARKS = /[\u0300-\u036f]/g;
-
-function fold(word: string): string {
-  return word.normalize('NFD').replace(COMBINING_MARKS, '').toLowerCase();
-}
 
 /**
  * Sentiment in [-1, 1] (negative = unhappy): AFINN-165 through the `sentiment` library, with
  * per-language lexicons for es/fr/de/pt, VADER-style negation, boosters, "but" clauses, ALL-CAPS
  * and "!" emphasis, then VADER's normalisation. Unknown languages are scored with the English lexicon.
  */
-export function scoreSentiment(text: string, language: string): number {
+export function scoreSentiment(text: string, language: string, folded = fold(text)): number {
   const key = REGISTERED[language] ?? REGISTERED.en;
-  const prepared = fold(text)
-    .replace(EMOJI_MODIFIERS, '')
-    .replace(EMOJI, ' $& ')
-    .replace(EXTRA_PUNCTUATION, ' ')
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(ELISION, '$1e ');
+  // Emoji, their modifiers, the extra punctuation and curly quotes all lie above U+00A0; most
+  // messages have nothing there to rewrite, and no apostrophe to split an elision at.
+  let prepared = folded;
+  if (BEYOND_LATIN_1_SPACE.test(prepared)) {
+    prepared = prepared.replace(EMOJI_MODIFIERS, '').replace(EMOJI, ' $& ').replace(EXTRA_PUNCTUATION, ' ').replace(CURLY_APOSTROPHES, "'");
+  }
+  if (prepared.includes("'")) prepared = prepared.replace(ELISION, '$1e ');
   const result = analyser.analyze(prepared, { language: key });
   let raw = result.score;
 
