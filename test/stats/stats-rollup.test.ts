@@ -3,7 +3,7 @@ import type { Ticket } from '@prisma/client';
 import { apiClient, type ApiClient } from '../support/api-client';
 import { createKey } from '../support/factories';
 import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
-import { insertTicket, prng } from '../support/ticket-factory';
+import { insertTicket, prng, type TicketSeed } from '../support/ticket-factory';
 import { rollupStats } from '../../src/modules/stats/stats-rollup';
 import { inSnapshot, windowCounts, windowHistograms, windowReasons, windowTrend, type WindowPlan } from '../../src/modules/stats/stats-window';
 
@@ -32,6 +32,21 @@ async function figures(app: TestApp, from: Date, to: Date, now: Date, allLive: b
     out.trendHour = await windowTrend(client, p, 'hour', now);
     return { rolledDays: p.days.length, rolledHours: p.hours.length, out };
   });
+}
+
+/**
+ * The marks a breach watcher would stamp on these long-overdue open tickets. Watchers of other test
+ * files run against the same database (test/stats/breach-watcher.test.ts marks every ticket), and a
+ * stamp between the rollup and the read would dirty the day: seeded already stamped, nothing moves.
+ */
+function breachMarks(t: TicketSeed) {
+  if (t.status !== 'human_queued' && t.status !== 'assigned') return {};
+  const due = (at: TicketSeed['firstResponseDueAt']) => (at && new Date(at).getTime() <= Date.now() ? new Date(at) : null);
+  return {
+    firstResponseBreachedAt: t.firstRespondedAt ? null : due(t.firstResponseDueAt),
+    resolutionBreachedAt: due(t.resolutionDueAt),
+    humanRequestBreachedAt: t.humanRespondedAt ? null : due(t.humanRequestDueAt),
+  };
 }
 
 async function rollUpAll(app: TestApp, now = new Date()) {
@@ -102,7 +117,7 @@ describe('stats rollup', () => {
       // Open and answered, with the resolution due in the future: a pending clock the rollup must not freeze.
       else if (kind < 0.7) seed = { ...base, route: 'human' as const, status: 'assigned' as const, assignedAgentId: agentId, firstRespondedAt: respondedAt, resolutionDueAt: new Date(now + (2 + i) * 3_600_000) };
       else seed = { ...base, route: 'human' as const, status: 'human_queued' as const };
-      tickets.push(await insertTicket(db, seed));
+      tickets.push(await insertTicket(db, { ...seed, ...breachMarks(seed) }));
     }
     const sets = [['HUMAN_REQUESTED'], ['NEGATIVE_SENTIMENT', 'HIGH_COMPLEXITY'], ['SENSITIVE_TOPIC', 'SENSITIVE_TOPIC']];
     for (const [i, t] of tickets.entries()) {
