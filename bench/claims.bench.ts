@@ -1,17 +1,19 @@
 /**
  * Claim throughput and latency over HTTP, as agents' tools see it: `npx tsx bench/claims.bench.ts`.
  * Builds a fresh database (BENCH_DATABASE_URL, default handoff_bench_claims) with 100,000 waiting
- * tickets, then runs 16 and 64 agents claiming concurrently against the real app for a bounded time
- * each (BENCH_SECONDS, default 20), and checks that no ticket was assigned twice.
- * Each scenario first measures its baseline in the same run: the bare pick-and-assign statement
- * (FOR UPDATE SKIP LOCKED in claim order, then UPDATE) straight over pg, with the same concurrency and
- * the same pool size (DATABASE_POOL_SIZE, default 10), on its own copy of the queue. That is the
- * physical limit of a Postgres queue on this machine; the ratio to it is the figure that survives a
- * noisy machine. Then claimTicket() called directly (the database side of a claim, no HTTP), the claim
- * route on bare Express, then the HTTP claim through the whole app. Node CPU per claim (client included: it runs in this process) is the other robust figure.
+ * tickets, then runs 16 and 64 agents claiming concurrently for a bounded time each (BENCH_SECONDS,
+ * default 20), and checks in the same run that no ticket was assigned twice.
+ * Each scenario first measures its baseline: the bare pick-and-assign statement (FOR UPDATE SKIP LOCKED
+ * in claim order, then UPDATE) straight over pg, with the same concurrency and the same pool size
+ * (DATABASE_POOL_SIZE, default 10), on its own copy of the queue. That is the physical limit of a
+ * Postgres queue on this machine; the ratio to it is the figure that survives a noisy machine. Then
+ * claimTicket() called directly (the database side of a claim, no HTTP), the claim route on bare
+ * Express, then the HTTP claim through the whole app. The HTTP load comes from another process
+ * (bench/claim-load.ts), so this process's CPU time over those runs is the server's alone: server CPU
+ * per claim is the other robust figure. BENCH_PROFILE=<file> writes a CPU profile of the server during
+ * the whole-app runs and prints where its time goes.
  */
 import os from 'node:os';
-import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
@@ -26,6 +28,8 @@ import { agentsRouter, claimTicket } from '../src/modules/agents';
 import { setupDatabase } from '../src/shared/db/setup-database';
 import { seedDatabase } from '../src/shared/db/seed';
 import type { PiiCipher } from '../src/modules/privacy/pii-cipher';
+import { startClaimLoadGenerator, type ClaimLoadGenerator } from './claim-load';
+import { startCpuProfile } from './cpu-profile';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/handoff_bench_claims';
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
@@ -142,7 +146,8 @@ interface Run {
   p99: number;
   empty: number;
   repeated: number;
-  cpuMsPerClaim: number;
+  /** This process's CPU per request: the client's and the claim's for in-process loops, the server's alone for HTTP ones. */
+  cpuUsPerClaim: number;
   load: string;
 }
 
@@ -169,7 +174,7 @@ async function runLoops(agentCount: number, claim: (agent: number) => Promise<st
   const cpu = process.cpuUsage(cpuBefore);
   latencies.sort((a, b) => a - b);
   return {
-    cpuMsPerClaim: (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length),
+    cpuUsPerClaim: (cpu.user + cpu.system) / Math.max(1, latencies.length),
     ids,
     claims: ids.length,
     perSecond: ids.length / elapsed,
@@ -177,6 +182,24 @@ async function runLoops(agentCount: number, claim: (agent: number) => Promise<st
     p99: percentile(latencies, 99),
     empty,
     repeated: ids.length - new Set(ids).size,
+    load: os.loadavg()[0].toFixed(1),
+  };
+}
+
+/** Claims over HTTP from the load generator's process; the CPU this process spends meanwhile is the server's. */
+async function runHttp(generator: ClaimLoadGenerator, base: string, agents: { agentId: string; key: string }[]): Promise<Run & { ids: string[] }> {
+  const cpuBefore = process.cpuUsage();
+  const r = await generator.run({ base, agents, seconds: SECONDS });
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    cpuUsPerClaim: (cpu.user + cpu.system) / Math.max(1, r.ids.length + r.empty),
+    ids: r.ids,
+    claims: r.ids.length,
+    perSecond: r.ids.length / r.elapsedSeconds,
+    p50: r.p50,
+    p99: r.p99,
+    empty: r.empty,
+    repeated: r.ids.length - new Set(r.ids).size,
     load: os.loadavg()[0].toFixed(1),
   };
 }
@@ -229,24 +252,8 @@ async function main() {
   const bareServer = bareClaimApp(deps).listen(0, '127.0.0.1');
   await new Promise((r) => bareServer.once('listening', r));
   const bareBase = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`;
-  // node:http with keep-alive rather than fetch: the client shares this process's CPU with the server, and fetch costs several times more per request.
-  const keepAlive = new http.Agent({ keepAlive: true, maxSockets: Math.max(...SCENARIOS) });
-  const call = (key: string, method: string, path: string, body?: unknown, at = base) =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const payload = body ? JSON.stringify(body) : undefined;
-      const req = http.request(
-        at + path,
-        { method, agent: keepAlive, headers: { authorization: `Bearer ${key}`, ...(payload ? { 'content-type': 'application/json' } : { 'content-length': '0' }) } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
+  const generator = startClaimLoadGenerator();
+  const profile = process.env.BENCH_PROFILE;
 
   const results: string[] = [];
   let claimedSoFar = 0;
@@ -260,8 +267,12 @@ async function main() {
     );
     const keys = await Promise.all(
       agents.rows.map(async (a) => {
-        const res = await call(ADMIN_KEY, 'POST', '/v1/api-keys', { name: `bench-${a.id}`, role: 'agent', agentId: a.id });
-        return { agentId: a.id, key: (JSON.parse(res.text) as { key: string }).key };
+        const res = await fetch(`${base}/v1/api-keys`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: `bench-${a.id}`, role: 'agent', agentId: a.id }),
+        });
+        return { agentId: a.id, key: ((await res.json()) as { key: string }).key };
       }),
     );
     const baselineAgents = agents.rows.map(() => randomUUID());
@@ -273,22 +284,17 @@ async function main() {
       const outcome = await claimTicket(deps, keys[agent].agentId, { keyId: 'bench', role: 'agent' });
       return outcome.claimed ? outcome.ticket.id : null;
     });
-    const claimOverHttp = (at: string) => async (agent: number) => {
-      const { agentId, key } = keys[agent];
-      const res = await call(key, 'POST', `/v1/agents/${agentId}/claim`, undefined, at);
-      if (res.status === 204) return null;
-      if (res.status !== 200) throw new Error(`claim failed: ${res.status} ${res.text}`);
-      return (JSON.parse(res.text) as { ticket: { id: string } }).ticket.id;
-    };
-    const bare = await runLoops(agentCount, claimOverHttp(bareBase));
-    const handoff = await runLoops(agentCount, claimOverHttp(base));
+    const bare = await runHttp(generator, bareBase, keys);
+    const profiler = profile ? await startCpuProfile() : undefined;
+    const handoff = await runHttp(generator, base, keys);
+    if (profiler) console.log(await profiler.stop(`${profile}.${agentCount}.cpuprofile`));
     const doubles = await raw.query(
       `SELECT count(*)::int AS n FROM (SELECT ticket_id FROM ticket_events WHERE type = 'claimed' GROUP BY ticket_id HAVING count(*) > 1) d`,
     );
     const assigned = await raw.query(`SELECT count(*)::int AS n FROM tickets WHERE status = 'assigned' AND external_id LIKE 'bench-%'`);
     claimedSoFar += direct.claims + bare.claims + handoff.claims;
     const row = (name: string, r: Run, checks: string) =>
-      `| ${agentCount} | ${name} | ${r.claims} | ${r.perSecond.toFixed(0)} | ${(r.perSecond / baseline.perSecond).toFixed(2)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuMsPerClaim.toFixed(2)} | ${r.empty} | ${r.load} | ${checks} |`;
+      `| ${agentCount} | ${name} | ${r.claims} | ${r.perSecond.toFixed(0)} | ${(r.perSecond / baseline.perSecond).toFixed(2)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuUsPerClaim.toFixed(0)} | ${r.empty} | ${r.load} | ${checks} |`;
     results.push(row('baseline: bare SQL', baseline, `same ticket twice: ${baseline.repeated}`));
     results.push(row('claimTicket() direct', direct, `same ticket twice: ${direct.repeated}`));
     results.push(row('claim route, bare Express', bare, `same ticket twice: ${bare.repeated}`));
@@ -307,11 +313,11 @@ async function main() {
   console.log(
     `${TICKETS} waiting tickets, ${SECONDS} s per run, pool of ${POOL_SIZE}; the second scenario continues on the queues the first left.\n`,
   );
-  console.log('| agents | run | claims | claims/s | ratio to baseline | p50 ms | p99 ms | Node CPU ms per claim | 204s | load (1 min) | checks |');
+  console.log('| agents | run | claims | claims/s | ratio to baseline | p50 ms | p99 ms | CPU µs per claim (HTTP: server only) | 204s | load (1 min) | checks |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) console.log(r);
 
-  keepAlive.destroy();
+  generator.stop();
   for (const s of [server, bareServer]) {
     s.close();
     s.closeAllConnections();
