@@ -14,6 +14,7 @@
  * the whole-app runs and prints where its time goes.
  */
 import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
@@ -148,11 +149,42 @@ interface Run {
   repeated: number;
   /** This process's CPU per request: the client's and the claim's for in-process loops, the server's alone for HTTP ones. */
   cpuUsPerClaim: number;
+  /** CPU of this database's Postgres backends per request (NaN when Postgres is not on this machine). */
+  postgresUsPerClaim: number;
   load: string;
 }
 
+/**
+ * CPU time so far of each backend serving this database, from /proc (Postgres runs on this machine):
+ * with Node's own, the whole CPU a claim costs, which is what bounds claims/s on two shared cores.
+ */
+async function postgresCpu(db: pg.Client): Promise<Map<number, number>> {
+  const { rows } = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+  const ticks = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      // Fields after the command name: utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks.set(pid, Number(fields[11]) + Number(fields[12]));
+    } catch {
+      return new Map();
+    }
+  }
+  return ticks;
+}
+
+const TICK_US = 10_000; // USER_HZ is 100 on Linux
+
+function postgresUsSince(before: Map<number, number>, after: Map<number, number>, requests: number): number {
+  if (after.size === 0) return NaN;
+  let ticks = 0;
+  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
+  return (ticks * TICK_US) / Math.max(1, requests);
+}
+
 /** Runs one claim loop per agent until the deadline; `claim` returns the claimed ticket id, or null for "nothing fits". */
-async function runLoops(agentCount: number, claim: (agent: number) => Promise<string | null>): Promise<Run & { ids: string[] }> {
+async function runLoops(db: pg.Client, agentCount: number, claim: (agent: number) => Promise<string | null>): Promise<Run & { ids: string[] }> {
+  const postgresBefore = await postgresCpu(db);
   const latencies: number[] = [];
   const ids: string[] = [];
   let empty = 0;
@@ -172,8 +204,10 @@ async function runLoops(agentCount: number, claim: (agent: number) => Promise<st
   );
   const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = process.cpuUsage(cpuBefore);
+  const postgresAfter = await postgresCpu(db);
   latencies.sort((a, b) => a - b);
   return {
+    postgresUsPerClaim: postgresUsSince(postgresBefore, postgresAfter, latencies.length),
     cpuUsPerClaim: (cpu.user + cpu.system) / Math.max(1, latencies.length),
     ids,
     claims: ids.length,
@@ -187,11 +221,19 @@ async function runLoops(agentCount: number, claim: (agent: number) => Promise<st
 }
 
 /** Claims over HTTP from the load generator's process; the CPU this process spends meanwhile is the server's. */
-async function runHttp(generator: ClaimLoadGenerator, base: string, agents: { agentId: string; key: string }[]): Promise<Run & { ids: string[] }> {
+async function runHttp(
+  db: pg.Client,
+  generator: ClaimLoadGenerator,
+  base: string,
+  agents: { agentId: string; key: string }[],
+): Promise<Run & { ids: string[] }> {
+  const postgresBefore = await postgresCpu(db);
   const cpuBefore = process.cpuUsage();
   const r = await generator.run({ base, agents, seconds: SECONDS });
   const cpu = process.cpuUsage(cpuBefore);
+  const postgresAfter = await postgresCpu(db);
   return {
+    postgresUsPerClaim: postgresUsSince(postgresBefore, postgresAfter, r.ids.length + r.empty),
     cpuUsPerClaim: (cpu.user + cpu.system) / Math.max(1, r.ids.length + r.empty),
     ids: r.ids,
     claims: r.ids.length,
@@ -276,17 +318,17 @@ async function main() {
       }),
     );
     const baselineAgents = agents.rows.map(() => randomUUID());
-    const baseline = await runLoops(agentCount, async (agent) => {
+    const baseline = await runLoops(raw, agentCount, async (agent) => {
       const { rows } = await baselinePool.query<{ id: string }>(BASELINE_CLAIM, [baselineAgents[agent]]);
       return rows[0]?.id ?? null;
     });
-    const direct = await runLoops(agentCount, async (agent) => {
+    const direct = await runLoops(raw, agentCount, async (agent) => {
       const outcome = await claimTicket(deps, keys[agent].agentId, { keyId: 'bench', role: 'agent' });
       return outcome.claimed ? outcome.ticket.id : null;
     });
-    const bare = await runHttp(generator, bareBase, keys);
+    const bare = await runHttp(raw, generator, bareBase, keys);
     const profiler = profile ? await startCpuProfile() : undefined;
-    const handoff = await runHttp(generator, base, keys);
+    const handoff = await runHttp(raw, generator, base, keys);
     if (profiler) console.log(await profiler.stop(`${profile}.${agentCount}.cpuprofile`));
     const doubles = await raw.query(
       `SELECT count(*)::int AS n FROM (SELECT ticket_id FROM ticket_events WHERE type = 'claimed' GROUP BY ticket_id HAVING count(*) > 1) d`,
@@ -294,7 +336,7 @@ async function main() {
     const assigned = await raw.query(`SELECT count(*)::int AS n FROM tickets WHERE status = 'assigned' AND external_id LIKE 'bench-%'`);
     claimedSoFar += direct.claims + bare.claims + handoff.claims;
     const row = (name: string, r: Run, checks: string) =>
-      `| ${agentCount} | ${name} | ${r.claims} | ${r.perSecond.toFixed(0)} | ${(r.perSecond / baseline.perSecond).toFixed(2)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuUsPerClaim.toFixed(0)} | ${r.empty} | ${r.load} | ${checks} |`;
+      `| ${agentCount} | ${name} | ${r.claims} | ${r.perSecond.toFixed(0)} | ${(r.perSecond / baseline.perSecond).toFixed(2)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuUsPerClaim.toFixed(0)} | ${r.postgresUsPerClaim.toFixed(0)} | ${r.empty} | ${r.load} | ${checks} |`;
     results.push(row('baseline: bare SQL', baseline, `same ticket twice: ${baseline.repeated}`));
     results.push(row('claimTicket() direct', direct, `same ticket twice: ${direct.repeated}`));
     results.push(row('claim route, bare Express', bare, `same ticket twice: ${bare.repeated}`));
@@ -313,8 +355,8 @@ async function main() {
   console.log(
     `${TICKETS} waiting tickets, ${SECONDS} s per run, pool of ${POOL_SIZE}; the second scenario continues on the queues the first left.\n`,
   );
-  console.log('| agents | run | claims | claims/s | ratio to baseline | p50 ms | p99 ms | CPU µs per claim (HTTP: server only) | 204s | load (1 min) | checks |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| agents | run | claims | claims/s | ratio to baseline | p50 ms | p99 ms | Node CPU µs per claim (HTTP: server only) | Postgres CPU µs per claim | 204s | load (1 min) | checks |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) console.log(r);
 
   generator.stop();
