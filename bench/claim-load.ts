@@ -1,7 +1,7 @@
 /**
  * The claims benchmark's HTTP load, in its own process so that the client's work is not counted as the
- * server's (as bench/load.ts does for intake). Each agent claims in a loop over a keep-alive
- * connection of its own with its own key, which autocannon's shared request list does not model; the
+ * server's (as bench/load.ts does for intake). Each loop claims over a keep-alive connection of its
+ * own, as its agents in turn with their own keys, which autocannon's shared request list does not model; the
  * claimed ticket ids come back so the bench can check that no ticket was handed out twice.
  */
 import { fork } from 'node:child_process';
@@ -9,7 +9,8 @@ import http from 'node:http';
 
 export interface ClaimLoadOptions {
   base: string;
-  agents: { agentId: string; key: string }[];
+  /** One claim loop per entry, each taking turns among its own agents. */
+  loops: { agentId: string; key: string }[][];
   seconds: number;
 }
 
@@ -24,7 +25,7 @@ export interface ClaimLoadResult {
 }
 
 async function generate(o: ClaimLoadOptions): Promise<ClaimLoadResult> {
-  const keepAlive = new http.Agent({ keepAlive: true, maxSockets: o.agents.length });
+  const keepAlive = new http.Agent({ keepAlive: true, maxSockets: o.loops.length });
   const claim = (agentId: string, key: string) =>
     new Promise<string | null>((resolve, reject) => {
       const req = http.request(
@@ -52,8 +53,9 @@ async function generate(o: ClaimLoadOptions): Promise<ClaimLoadResult> {
   const start = process.hrtime.bigint();
   const deadline = Date.now() + o.seconds * 1000;
   await Promise.all(
-    o.agents.map(async ({ agentId, key }) => {
-      while (Date.now() < deadline) {
+    o.loops.map(async (agents) => {
+      for (let turn = 0; Date.now() < deadline; turn++) {
+        const { agentId, key } = agents[turn % agents.length];
         const t0 = process.hrtime.bigint();
         const id = await claim(agentId, key);
         latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
