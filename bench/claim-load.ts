@@ -47,17 +47,30 @@ async function generate(o: ClaimLoadOptions): Promise<ClaimLoadResult> {
       req.end();
     });
 
+  const result = await claimInLoops(o.loops.length, o.seconds, (loop, turn) => {
+    const { agentId, key } = o.loops[loop][turn % o.loops[loop].length];
+    return claim(agentId, key);
+  });
+  keepAlive.destroy();
+  return result;
+}
+
+/** Runs `loops` claim loops until the deadline; `claim` returns the claimed ticket id, or null for "nothing fits" (a 204). */
+export async function claimInLoops(
+  loops: number,
+  seconds: number,
+  claim: (loop: number, turn: number) => Promise<string | null>,
+): Promise<ClaimLoadResult> {
   const latencies: number[] = [];
   const ids: string[] = [];
   let empty = 0;
   const start = process.hrtime.bigint();
-  const deadline = Date.now() + o.seconds * 1000;
+  const deadline = Date.now() + seconds * 1000;
   await Promise.all(
-    o.loops.map(async (agents) => {
+    Array.from({ length: loops }, async (_, loop) => {
       for (let turn = 0; Date.now() < deadline; turn++) {
-        const { agentId, key } = agents[turn % agents.length];
         const t0 = process.hrtime.bigint();
-        const id = await claim(agentId, key);
+        const id = await claim(loop, turn);
         latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
         if (id) ids.push(id);
         else empty++;
@@ -65,7 +78,6 @@ async function generate(o: ClaimLoadOptions): Promise<ClaimLoadResult> {
     }),
   );
   const elapsedSeconds = Number(process.hrtime.bigint() - start) / 1e9;
-  keepAlive.destroy();
   latencies.sort((a, b) => a - b);
   const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
   return { ids, empty, elapsedSeconds, p50: at(50), p99: at(99) };

@@ -30,7 +30,7 @@ import { generateKey, hashKey } from '../src/modules/auth/api-keys';
 import { setupDatabase } from '../src/shared/db/setup-database';
 import { seedDatabase } from '../src/shared/db/seed';
 import type { PiiCipher } from '../src/modules/privacy/pii-cipher';
-import { startClaimLoadGenerator, type ClaimLoadGenerator } from './claim-load';
+import { claimInLoops, startClaimLoadGenerator, type ClaimLoadResult } from './claim-load';
 import { startCpuProfile } from './cpu-profile';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/handoff_bench_claims';
@@ -186,62 +186,20 @@ function postgresUsSince(before: Map<number, number>, after: Map<number, number>
   if (after.size === 0) return NaN;
   let ticks = 0;
   for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
-  return (ticks * TICK_US) / Math.max(1, requests);
+  return (ticks * TICK_US) / requests;
 }
 
-/** Runs one claim loop per agent until the deadline; `claim` returns the claimed ticket id, or null for "nothing fits". */
-async function runLoops(db: pg.Client, loops: number, claim: (loop: number, turn: number) => Promise<string | null>): Promise<Run & { ids: string[] }> {
-  const postgresBefore = await postgresCpu(db);
-  const latencies: number[] = [];
-  const ids: string[] = [];
-  let empty = 0;
-  const deadline = Date.now() + SECONDS * 1000;
-  const start = process.hrtime.bigint();
-  const cpuBefore = process.cpuUsage();
-  await Promise.all(
-    Array.from({ length: loops }, async (_, loop) => {
-      for (let turn = 0; Date.now() < deadline; turn++) {
-        const t0 = process.hrtime.bigint();
-        const id = await claim(loop, turn);
-        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-        if (id) ids.push(id);
-        else empty++;
-      }
-    }),
-  );
-  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
-  const cpu = process.cpuUsage(cpuBefore);
-  const postgresAfter = await postgresCpu(db);
-  latencies.sort((a, b) => a - b);
-  return {
-    postgresUsPerClaim: postgresUsSince(postgresBefore, postgresAfter, latencies.length),
-    cpuUsPerClaim: (cpu.user + cpu.system) / Math.max(1, latencies.length),
-    ids,
-    claims: ids.length,
-    perSecond: ids.length / elapsed,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    empty,
-    repeated: ids.length - new Set(ids).size,
-    load: os.loadavg()[0].toFixed(1),
-  };
-}
-
-/** Claims over HTTP from the load generator's process; the CPU this process spends meanwhile is the server's. */
-async function runHttp(
-  db: pg.Client,
-  generator: ClaimLoadGenerator,
-  base: string,
-  loops: { agentId: string; key: string }[][],
-): Promise<Run & { ids: string[] }> {
+/** One run's figures; the CPU this process spends meanwhile is the caller's and the claim's, or, when the load comes from the generator, the server's alone. */
+async function measure(db: pg.Client, run: () => Promise<ClaimLoadResult>): Promise<Run & { ids: string[] }> {
   const postgresBefore = await postgresCpu(db);
   const cpuBefore = process.cpuUsage();
-  const r = await generator.run({ base, loops, seconds: SECONDS });
+  const r = await run();
   const cpu = process.cpuUsage(cpuBefore);
   const postgresAfter = await postgresCpu(db);
+  const requests = Math.max(1, r.ids.length + r.empty);
   return {
-    postgresUsPerClaim: postgresUsSince(postgresBefore, postgresAfter, r.ids.length + r.empty),
-    cpuUsPerClaim: (cpu.user + cpu.system) / Math.max(1, r.ids.length + r.empty),
+    postgresUsPerClaim: postgresUsSince(postgresBefore, postgresAfter, requests),
+    cpuUsPerClaim: (cpu.user + cpu.system) / requests,
     ids: r.ids,
     claims: r.ids.length,
     perSecond: r.ids.length / r.elapsedSeconds,
@@ -266,10 +224,6 @@ function bareClaimApp(deps: Deps) {
   app.use(agentsRouter(deps));
   app.use(errorHandler(deps.logger));
   return app;
-}
-
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 async function main() {
@@ -321,17 +275,21 @@ async function main() {
       [keys.map((k) => hashKey(k.key)), keys.map((k) => k.agentId)],
     );
     const loops = Array.from({ length: agentCount }, (_, loop) => keys.slice(loop * AGENTS_PER_LOOP, (loop + 1) * AGENTS_PER_LOOP));
-    const baseline = await runLoops(raw, agentCount, async (loop, turn) => {
-      const { rows } = await baselinePool.query<{ id: string }>(BASELINE_CLAIM, [loops[loop][turn % AGENTS_PER_LOOP].agentId]);
-      return rows[0]?.id ?? null;
-    });
-    const direct = await runLoops(raw, agentCount, async (loop, turn) => {
-      const outcome = await claimTicket(deps, loops[loop][turn % AGENTS_PER_LOOP].agentId, { keyId: 'bench', role: 'agent' });
-      return outcome.claimed ? outcome.ticket.id : null;
-    });
-    const bare = await runHttp(raw, generator, bareBase, loops);
+    const baseline = await measure(raw, () =>
+      claimInLoops(agentCount, SECONDS, async (loop, turn) => {
+        const { rows } = await baselinePool.query<{ id: string }>(BASELINE_CLAIM, [loops[loop][turn % AGENTS_PER_LOOP].agentId]);
+        return rows[0]?.id ?? null;
+      }),
+    );
+    const direct = await measure(raw, () =>
+      claimInLoops(agentCount, SECONDS, async (loop, turn) => {
+        const outcome = await claimTicket(deps, loops[loop][turn % AGENTS_PER_LOOP].agentId, { keyId: 'bench', role: 'agent' });
+        return outcome.claimed ? outcome.ticket.id : null;
+      }),
+    );
+    const bare = await measure(raw, () => generator.run({ base: bareBase, loops, seconds: SECONDS }));
     const profiler = profile ? await startCpuProfile() : undefined;
-    const handoff = await runHttp(raw, generator, base, loops);
+    const handoff = await measure(raw, () => generator.run({ base, loops, seconds: SECONDS }));
     if (profiler) console.log(await profiler.stop(`${profile}.${agentCount}.cpuprofile`));
     const doubles = await raw.query(
       `SELECT count(*)::int AS n FROM (SELECT ticket_id FROM ticket_events WHERE type = 'claimed' GROUP BY ticket_id HAVING count(*) > 1) d`,
