@@ -1,17 +1,20 @@
 /**
  * Claim throughput and latency over HTTP, as agents' tools see it: `npx tsx bench/claims.bench.ts`.
  * Builds a fresh database (BENCH_DATABASE_URL, default handoff_bench_claims) with 100,000 waiting
- * tickets, then runs 16 and 64 agents claiming concurrently against the real app for a bounded time
- * each (BENCH_SECONDS, default 20), and checks that no ticket was assigned twice.
- * Each scenario first measures its baseline in the same run: the bare pick-and-assign statement
- * (FOR UPDATE SKIP LOCKED in claim order, then UPDATE) straight over pg, with the same concurrency and
- * the same pool size (DATABASE_POOL_SIZE, default 10), on its own copy of the queue. That is the
- * physical limit of a Postgres queue on this machine; the ratio to it is the figure that survives a
- * noisy machine. Then claimTicket() called directly (the database side of a claim, no HTTP), the claim
- * route on bare Express, then the HTTP claim through the whole app. Node CPU per claim (client included: it runs in this process) is the other robust figure.
+ * tickets, then runs 16 and 64 agents claiming concurrently for a bounded time each (BENCH_SECONDS,
+ * default 20), and checks in the same run that no ticket was assigned twice.
+ * Each scenario first measures its baseline: the bare pick-and-assign statement (FOR UPDATE SKIP LOCKED
+ * in claim order, then UPDATE) straight over pg, with the same concurrency and the same pool size
+ * (DATABASE_POOL_SIZE, default 10), on its own copy of the queue. That is the physical limit of a
+ * Postgres queue on this machine; the ratio to it is the figure that survives a noisy machine. Then
+ * claimTicket() called directly (the database side of a claim, no HTTP), the claim route on bare
+ * Express, then the HTTP claim through the whole app. The HTTP load comes from another process
+ * (bench/claim-load.ts), so this process's CPU time over those runs is the server's alone: server CPU
+ * per claim is the other robust figure. BENCH_PROFILE=<file> writes a CPU profile of the server during
+ * the whole-app runs and prints where its time goes.
  */
 import os from 'node:os';
-import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
@@ -23,9 +26,12 @@ import { loadConfig } from '../src/shared/config';
 import { createLogger } from '../src/shared/logger';
 import { createDeps } from '../src/shared/runtime';
 import { agentsRouter, claimTicket } from '../src/modules/agents';
+import { generateKey, hashKey } from '../src/modules/auth/api-keys';
 import { setupDatabase } from '../src/shared/db/setup-database';
 import { seedDatabase } from '../src/shared/db/seed';
 import type { PiiCipher } from '../src/modules/privacy/pii-cipher';
+import { claimInLoops, startClaimLoadGenerator, type ClaimLoadResult } from './claim-load';
+import { startCpuProfile } from './cpu-profile';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/handoff_bench_claims';
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
@@ -33,6 +39,12 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const SCENARIOS = [16, 64];
 const POOL_SIZE = process.env.DATABASE_POOL_SIZE ?? '10';
 const ADMIN_KEY = `hk_admin_bench_${randomUUID()}`;
+/**
+ * Each concurrent claim loop is a desk of this many agents taking turns, so that an agent holds what a
+ * person would (tens of tickets, not thousands): the claim counts the agent's held tickets, and one
+ * agent per loop made that count walk every ticket claimed so far by that loop.
+ */
+const AGENTS_PER_LOOP = Number(process.env.BENCH_AGENTS_PER_LOOP ?? 10);
 
 async function resetDatabase() {
   const admin = new URL(DATABASE_URL);
@@ -142,41 +154,59 @@ interface Run {
   p99: number;
   empty: number;
   repeated: number;
-  cpuMsPerClaim: number;
+  /** This process's CPU per request: the client's and the claim's for in-process loops, the server's alone for HTTP ones. */
+  cpuUsPerClaim: number;
+  /** CPU of this database's Postgres backends per request (NaN when Postgres is not on this machine). */
+  postgresUsPerClaim: number;
   load: string;
 }
 
-/** Runs one claim loop per agent until the deadline; `claim` returns the claimed ticket id, or null for "nothing fits". */
-async function runLoops(agentCount: number, claim: (agent: number) => Promise<string | null>): Promise<Run & { ids: string[] }> {
-  const latencies: number[] = [];
-  const ids: string[] = [];
-  let empty = 0;
-  const deadline = Date.now() + SECONDS * 1000;
-  const start = process.hrtime.bigint();
+/**
+ * CPU time so far of each backend serving this database, from /proc (Postgres runs on this machine):
+ * with Node's own, the whole CPU a claim costs, which is what bounds claims/s on two shared cores.
+ */
+async function postgresCpu(db: pg.Client): Promise<Map<number, number>> {
+  const { rows } = await db.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'");
+  const ticks = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      // Fields after the command name: utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks.set(pid, Number(fields[11]) + Number(fields[12]));
+    } catch {
+      return new Map();
+    }
+  }
+  return ticks;
+}
+
+const TICK_US = 10_000; // USER_HZ is 100 on Linux
+
+function postgresUsSince(before: Map<number, number>, after: Map<number, number>, requests: number): number {
+  if (after.size === 0) return NaN;
+  let ticks = 0;
+  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
+  return (ticks * TICK_US) / requests;
+}
+
+/** One run's figures; the CPU this process spends meanwhile is the caller's and the claim's, or, when the load comes from the generator, the server's alone. */
+async function measure(db: pg.Client, run: () => Promise<ClaimLoadResult>): Promise<Run & { ids: string[] }> {
+  const postgresBefore = await postgresCpu(db);
   const cpuBefore = process.cpuUsage();
-  await Promise.all(
-    Array.from({ length: agentCount }, async (_, agent) => {
-      while (Date.now() < deadline) {
-        const t0 = process.hrtime.bigint();
-        const id = await claim(agent);
-        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-        if (id) ids.push(id);
-        else empty++;
-      }
-    }),
-  );
-  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  const r = await run();
   const cpu = process.cpuUsage(cpuBefore);
-  latencies.sort((a, b) => a - b);
+  const postgresAfter = await postgresCpu(db);
+  const requests = Math.max(1, r.ids.length + r.empty);
   return {
-    cpuMsPerClaim: (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length),
-    ids,
-    claims: ids.length,
-    perSecond: ids.length / elapsed,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    empty,
-    repeated: ids.length - new Set(ids).size,
+    postgresUsPerClaim: postgresUsSince(postgresBefore, postgresAfter, requests),
+    cpuUsPerClaim: (cpu.user + cpu.system) / requests,
+    ids: r.ids,
+    claims: r.ids.length,
+    perSecond: r.ids.length / r.elapsedSeconds,
+    p50: r.p50,
+    p99: r.p99,
+    empty: r.empty,
+    repeated: r.ids.length - new Set(r.ids).size,
     load: os.loadavg()[0].toFixed(1),
   };
 }
@@ -194,10 +224,6 @@ function bareClaimApp(deps: Deps) {
   app.use(agentsRouter(deps));
   app.use(errorHandler(deps.logger));
   return app;
-}
-
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 async function main() {
@@ -229,66 +255,49 @@ async function main() {
   const bareServer = bareClaimApp(deps).listen(0, '127.0.0.1');
   await new Promise((r) => bareServer.once('listening', r));
   const bareBase = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`;
-  // node:http with keep-alive rather than fetch: the client shares this process's CPU with the server, and fetch costs several times more per request.
-  const keepAlive = new http.Agent({ keepAlive: true, maxSockets: Math.max(...SCENARIOS) });
-  const call = (key: string, method: string, path: string, body?: unknown, at = base) =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const payload = body ? JSON.stringify(body) : undefined;
-      const req = http.request(
-        at + path,
-        { method, agent: keepAlive, headers: { authorization: `Bearer ${key}`, ...(payload ? { 'content-type': 'application/json' } : { 'content-length': '0' }) } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
+  const generator = startClaimLoadGenerator();
+  const profile = process.env.BENCH_PROFILE;
 
   const results: string[] = [];
   let claimedSoFar = 0;
   for (const agentCount of SCENARIOS) {
-    // Agents are inserted directly: the bench needs capacities far above the API's limit of 100.
+    // Agents and their keys are inserted directly: the bench needs capacities far above the API's limit of 100, and thousands of keys.
     const agents = await raw.query<{ id: string }>(
       `INSERT INTO agents (id, name, email, skills, languages, capacity, status, updated_at)
        SELECT gen_random_uuid(), 'Bench ' || i, 'bench@example.com', ARRAY['billing','technical','legal'], ARRAY['en','es','fr'], 1000000, 'available', now()
        FROM generate_series(1, $1::int) i RETURNING id`,
-      [agentCount],
+      [agentCount * AGENTS_PER_LOOP],
     );
-    const keys = await Promise.all(
-      agents.rows.map(async (a) => {
-        const res = await call(ADMIN_KEY, 'POST', '/v1/api-keys', { name: `bench-${a.id}`, role: 'agent', agentId: a.id });
-        return { agentId: a.id, key: (JSON.parse(res.text) as { key: string }).key };
+    const keys = agents.rows.map((a) => ({ agentId: a.id, key: generateKey('agent') }));
+    await raw.query(
+      `INSERT INTO api_keys (id, name, role, key_hash, agent_id)
+       SELECT gen_random_uuid(), 'bench-' || agent_id, 'agent', key_hash, agent_id FROM unnest($1::text[], $2::uuid[]) AS k(key_hash, agent_id)`,
+      [keys.map((k) => hashKey(k.key)), keys.map((k) => k.agentId)],
+    );
+    const loops = Array.from({ length: agentCount }, (_, loop) => keys.slice(loop * AGENTS_PER_LOOP, (loop + 1) * AGENTS_PER_LOOP));
+    const baseline = await measure(raw, () =>
+      claimInLoops(agentCount, SECONDS, async (loop, turn) => {
+        const { rows } = await baselinePool.query<{ id: string }>(BASELINE_CLAIM, [loops[loop][turn % AGENTS_PER_LOOP].agentId]);
+        return rows[0]?.id ?? null;
       }),
     );
-    const baselineAgents = agents.rows.map(() => randomUUID());
-    const baseline = await runLoops(agentCount, async (agent) => {
-      const { rows } = await baselinePool.query<{ id: string }>(BASELINE_CLAIM, [baselineAgents[agent]]);
-      return rows[0]?.id ?? null;
-    });
-    const direct = await runLoops(agentCount, async (agent) => {
-      const outcome = await claimTicket(deps, keys[agent].agentId, { keyId: 'bench', role: 'agent' });
-      return outcome.claimed ? outcome.ticket.id : null;
-    });
-    const claimOverHttp = (at: string) => async (agent: number) => {
-      const { agentId, key } = keys[agent];
-      const res = await call(key, 'POST', `/v1/agents/${agentId}/claim`, undefined, at);
-      if (res.status === 204) return null;
-      if (res.status !== 200) throw new Error(`claim failed: ${res.status} ${res.text}`);
-      return (JSON.parse(res.text) as { ticket: { id: string } }).ticket.id;
-    };
-    const bare = await runLoops(agentCount, claimOverHttp(bareBase));
-    const handoff = await runLoops(agentCount, claimOverHttp(base));
+    const direct = await measure(raw, () =>
+      claimInLoops(agentCount, SECONDS, async (loop, turn) => {
+        const outcome = await claimTicket(deps, loops[loop][turn % AGENTS_PER_LOOP].agentId, { keyId: 'bench', role: 'agent' });
+        return outcome.claimed ? outcome.ticket.id : null;
+      }),
+    );
+    const bare = await measure(raw, () => generator.run({ base: bareBase, loops, seconds: SECONDS }));
+    const profiler = profile ? await startCpuProfile() : undefined;
+    const handoff = await measure(raw, () => generator.run({ base, loops, seconds: SECONDS }));
+    if (profiler) console.log(await profiler.stop(`${profile}.${agentCount}.cpuprofile`));
     const doubles = await raw.query(
       `SELECT count(*)::int AS n FROM (SELECT ticket_id FROM ticket_events WHERE type = 'claimed' GROUP BY ticket_id HAVING count(*) > 1) d`,
     );
     const assigned = await raw.query(`SELECT count(*)::int AS n FROM tickets WHERE status = 'assigned' AND external_id LIKE 'bench-%'`);
     claimedSoFar += direct.claims + bare.claims + handoff.claims;
     const row = (name: string, r: Run, checks: string) =>
-      `| ${agentCount} | ${name} | ${r.claims} | ${r.perSecond.toFixed(0)} | ${(r.perSecond / baseline.perSecond).toFixed(2)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuMsPerClaim.toFixed(2)} | ${r.empty} | ${r.load} | ${checks} |`;
+      `| ${agentCount} | ${name} | ${r.claims} | ${r.perSecond.toFixed(0)} | ${(r.perSecond / baseline.perSecond).toFixed(2)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuUsPerClaim.toFixed(0)} | ${r.postgresUsPerClaim.toFixed(0)} | ${r.empty} | ${r.load} | ${checks} |`;
     results.push(row('baseline: bare SQL', baseline, `same ticket twice: ${baseline.repeated}`));
     results.push(row('claimTicket() direct', direct, `same ticket twice: ${direct.repeated}`));
     results.push(row('claim route, bare Express', bare, `same ticket twice: ${bare.repeated}`));
@@ -305,13 +314,13 @@ async function main() {
 
   console.log(`\nmachine: ${os.cpus().length} cores (${os.cpus()[0]?.model}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(
-    `${TICKETS} waiting tickets, ${SECONDS} s per run, pool of ${POOL_SIZE}; the second scenario continues on the queues the first left.\n`,
+    `${TICKETS} waiting tickets, ${SECONDS} s per run, pool of ${POOL_SIZE}, ${AGENTS_PER_LOOP} agents taking turns per loop; the second scenario continues on the queues the first left.\n`,
   );
-  console.log('| agents | run | claims | claims/s | ratio to baseline | p50 ms | p99 ms | Node CPU ms per claim | 204s | load (1 min) | checks |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| agents | run | claims | claims/s | ratio to baseline | p50 ms | p99 ms | Node CPU µs per claim (HTTP: server only) | Postgres CPU µs per claim | 204s | load (1 min) | checks |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) console.log(r);
 
-  keepAlive.destroy();
+  generator.stop();
   for (const s of [server, bareServer]) {
     s.close();
     s.closeAllConnections();
