@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { apiClient, type ApiClient } from '../support/api-client';
 import { buildTicket, createKey } from '../support/factories';
-import { buildAgent, insertQueuedTickets, privateLanguage } from '../support/agents';
+import { buildAgent, claimUntilMine, claimUntilNothingFits, insertQueuedTickets, privateLanguage } from '../support/agents';
 import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
 
 describe('an agent created through the API works tickets over HTTP', () => {
@@ -26,9 +26,9 @@ describe('an agent created through the API works tickets over HTTP', () => {
 
   test('when an agent goes available, claims, replies and resolves, then each step answers as the contract says and is kept as an event', async () => {
     const language = privateLanguage();
-    const created = await admin.post('/v1/agents', { name: 'Ana Agent', email: 'ana.agent@example.com', skills: ['billing'], languages: [language], capacity: 2 });
+    const created = await admin.post('/v1/agents', { name: 'Ana Agent', email: 'ana.agent@example.com', skills: ['billing'], languages: [language], capacity: 10 });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id: expect.any(String), name: 'Ana Agent', skills: ['billing'], capacity: 2, status: 'offline' });
+    expect(created.body).toMatchObject({ id: expect.any(String), name: 'Ana Agent', skills: ['billing'], capacity: 10, status: 'offline' });
     const agentId = created.body.id;
     const agent = apiClient(app.url, await createKey(admin, { role: 'agent', agentId }));
     const ticketId = await humanTicket(language);
@@ -40,7 +40,7 @@ describe('an agent created through the API works tickets over HTTP', () => {
     expect(available.status).toBe(200);
     expect(available.body.status).toBe('available');
 
-    const claim = await agent.post(`/v1/agents/${agentId}/claim`);
+    const claim = await claimUntilMine({ id: agentId, client: agent, body: created.body }, [ticketId]);
     expect(claim.status).toBe(200);
     expect(claim.body.ticket).toMatchObject({ id: ticketId, status: 'assigned', assignedAgentId: agentId });
     expect(claim.body.ticket.messages[0]).toMatchObject({ author: 'customer', body: expect.stringContaining('real person') });
@@ -73,10 +73,8 @@ describe('an agent created through the API works tickets over HTTP', () => {
   });
 
   test('when nothing fits, then the claim is 204 with no body and a Retry-After', async () => {
-    const agent = await buildAgent(app, admin, { languages: [privateLanguage()] }, { available: true });
-    const res = await agent.client.post(`/v1/agents/${agent.id}/claim`);
-    // Tickets of unknown language ('und') queued by other test files may fit any agent.
-    if (res.status === 200) return;
+    const agent = await buildAgent(app, admin, { languages: [privateLanguage()], capacity: 60 }, { available: true });
+    const res = await claimUntilNothingFits(agent);
     expect(res.status).toBe(204);
     expect(res.text).toBe('');
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -100,10 +98,9 @@ describe('an agent created through the API works tickets over HTTP', () => {
     await app.deps.db.message.create({
       data: { ticketId, author: 'ai', internal: true, bodyEnc: app.deps.cipher.encrypt('Draft: refund the second charge.'), confidence: 0.3, sources: [{ slug: 'refunds' }] },
     });
-    const agent = await buildAgent(app, admin, { languages: [language] }, { available: true });
+    const agent = await buildAgent(app, admin, { languages: [language], capacity: 20 }, { available: true });
 
-    const claim = await agent.client.post(`/v1/agents/${agent.id}/claim`);
-    expect(claim.status).toBe(200);
+    const claim = await claimUntilMine(agent, [ticketId]);
     const read = await agent.client.get(`/v1/tickets/${ticketId}`);
     expect(read.status).toBe(200);
     expect(claim.body.ticket).toEqual(read.body);
@@ -140,9 +137,9 @@ describe('an agent created through the API works tickets over HTTP', () => {
   test('when someone other than the assigned agent replies, resolves or releases, then 403; a released ticket waits again', async () => {
     const language = privateLanguage();
     const [ticketId] = await insertQueuedTickets(app, { language });
-    const holder = await buildAgent(app, admin, { languages: [language] }, { available: true });
-    const other = await buildAgent(app, admin, { languages: [language] }, { available: true });
-    expect((await holder.client.post(`/v1/agents/${holder.id}/claim`)).body.ticket.id).toBe(ticketId);
+    const holder = await buildAgent(app, admin, { languages: [language], capacity: 20 }, { available: true });
+    const other = await buildAgent(app, admin, { languages: [language], capacity: 20 }, { available: true });
+    await claimUntilMine(holder, [ticketId]);
 
     expect((await other.client.post(`/v1/tickets/${ticketId}/replies`, { body: 'hello' })).status).toBe(403);
     expect((await other.client.post(`/v1/tickets/${ticketId}/resolve`)).status).toBe(403);
@@ -156,8 +153,7 @@ describe('an agent created through the API works tickets over HTTP', () => {
     expect(released.body).toMatchObject({ status: 'human_queued', assignedAgentId: null });
     expect((await holder.client.post(`/v1/tickets/${ticketId}/resolve`)).status).toBe(403);
 
-    const taken = await other.client.post(`/v1/agents/${other.id}/claim`);
-    expect(taken.body.ticket.id).toBe(ticketId);
+    await claimUntilMine(other, [ticketId]);
     const events = (await admin.get(`/v1/tickets/${ticketId}`)).body.events;
     expect(events.map((e: { type: string }) => e.type)).toEqual(['human_queued', 'claimed', 'released', 'claimed']);
     expect(events[2]).toMatchObject({ agentId: holder.id, data: { reason: 'Needs someone who knows the old plan.' } });
@@ -176,9 +172,8 @@ describe('an agent created through the API works tickets over HTTP', () => {
     const draft = await app.deps.db.message.create({
       data: { ticketId, author: 'ai', internal: true, bodyEnc: app.deps.cipher.encrypt('Draft: we will refund the duplicate charge.'), confidence: 0.4 },
     });
-    const agent = await buildAgent(app, admin, { languages: [language] }, { available: true });
-    const claim = await agent.client.post(`/v1/agents/${agent.id}/claim`);
-    expect(claim.status).toBe(200);
+    const agent = await buildAgent(app, admin, { languages: [language], capacity: 20 }, { available: true });
+    const claim = await claimUntilMine(agent, [ticketId]);
     expect(claim.body.suggestions[0]).toMatchObject({ kind: 'ai_draft', suggestion: true, messageId: draft.id, body: 'Draft: we will refund the duplicate charge.' });
     const articles = claim.body.suggestions.filter((s: { kind: string }) => s.kind === 'kb_article');
     expect(articles[0]).toMatchObject({ slug, suggestion: true, title: 'Refund for a double charge' });

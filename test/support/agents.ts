@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { apiClient, type ApiClient } from './api-client';
+import { apiClient, type ApiClient, type ApiResponse } from './api-client';
 import { createKey } from './factories';
 import type { TestApp } from './start-app';
 
@@ -78,15 +78,29 @@ export async function insertQueuedTickets(app: Pick<TestApp, 'deps'>, spec: Queu
 }
 
 /**
- * Claims until one of `mine` comes back. Tickets of unknown language ('und') that other test files
- * queue fit every agent; those stay with this test's agent, which holds nothing else of theirs.
+ * Claims until one of `mine` comes back, and returns that claim's response. Tickets of unknown
+ * language ('und') that other test files queue fit every agent; those stay with this test's agent,
+ * which holds nothing else of theirs (give it the capacity for a few).
  */
-export async function claimMine(agent: TestAgent, mine: Iterable<string>, attempts = 20): Promise<string> {
+export async function claimUntilMine(agent: TestAgent, mine: Iterable<string>, attempts = 20): Promise<ApiResponse> {
   const wanted = new Set(mine);
   for (let i = 0; i < attempts; i++) {
     const res = await agent.client.post(`/v1/agents/${agent.id}/claim`);
     if (res.status !== 200) throw new Error(`claim answered ${res.status} ${res.text}`);
-    if (wanted.has(res.body.ticket.id)) return res.body.ticket.id;
+    if (wanted.has(res.body.ticket.id)) return res;
   }
   throw new Error('none of the expected tickets was claimed');
+}
+
+export async function claimMine(agent: TestAgent, mine: Iterable<string>, attempts = 20): Promise<string> {
+  return (await claimUntilMine(agent, mine, attempts)).body.ticket.id;
+}
+
+/** Claims until the queue has nothing for this agent (another file's 'und' tickets fit anyone) and returns that answer. */
+export async function claimUntilNothingFits(agent: TestAgent, attempts = 50): Promise<ApiResponse> {
+  for (let i = 0; i < attempts; i++) {
+    const res = await agent.client.post(`/v1/agents/${agent.id}/claim`);
+    if (res.status !== 200) return res;
+  }
+  throw new Error(`still claiming after ${attempts} claims`);
 }
