@@ -161,6 +161,8 @@ async function run(workers: number, db: pg.Pool, callbacks: Map<string, number[]
     const cpuBefore = pids.map(cpuMs);
     const pgBefore = await postgresCpu(db);
 
+    // Customers new to this run: ones seen in an earlier run would count as repeat contacts and go to a person.
+    const run = randomUUID().slice(0, 8);
     const postedAt = new Map<string, number>();
     const postLatency: number[] = [];
     let next = 0;
@@ -170,7 +172,7 @@ async function run(workers: number, db: pg.Pool, callbacks: Map<string, number[]
         const q = questions.onTopic[i % questions.onTopic.length];
         const body = JSON.stringify({
           source: 'bench', externalId: randomUUID(), subject: 'Question', body: q.question,
-          customer: { externalId: `c-${i}`, locale: q.language }, callbackUrl,
+          customer: { externalId: `c-${run}-${i}`, locale: q.language }, callbackUrl,
         });
         const t0 = performance.now();
         const req = http.request(`${url}/v1/tickets`, { method: 'POST', agent, headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
