@@ -2,10 +2,12 @@ import { apiClient, type ApiClient } from '../support/api-client';
 import { buildTicket } from '../support/factories';
 import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
 import { readTicketForAnswer, saveAnswer } from '../../src/modules/ai/answer-store';
-import { aiDisclosure } from '../../src/modules/ai';
+import { aiDisclosure, escalateToHuman } from '../../src/modules/ai';
 
-// The AI worker's single-statement write: everything of an answer is stored together or not at all.
-describe('storing an AI answer', () => {
+// The AI worker's single-statement writes: everything of an answer, or of an escalation to a person
+// (the move, its decision and event, the AI's internal draft, the customer's notice and its outbox
+// row), is stored together or not at all.
+describe('storing an AI answer or an escalation', () => {
   let app: TestApp;
   let admin: ApiClient;
 
@@ -89,5 +91,77 @@ describe('storing an AI answer', () => {
     expect(after.reviews).toEqual([]);
     // No callback URL: nothing to deliver.
     expect(after.deliveries).toEqual([]);
+  });
+
+  const offTopicTicket = async () => {
+    const posted = await admin.post('/v1/tickets', buildTicket({ subject: 'Lasagne', body: 'Can you recommend a lasagne recipe?', callbackUrl: 'http://127.0.0.1:9/hooks' }));
+    expect(posted.body.status).toBe('ai_queued');
+    return (await readTicketForAnswer(app.deps.pool, posted.body.id))!;
+  };
+  const lowConfidence = { code: 'AI_LOW_CONFIDENCE' as const, detail: 'The AI was not confident enough (0.21).' };
+  const draft = { text: 'Maybe try a classic bolognese lasagne?', confidence: 0.21, sources: [{ id: '00000000-0000-4000-8000-000000000002', slug: 'recipes', title: 'Recipes', language: 'en' }] };
+
+  test('when the ticket is unchanged since it was read, then it waits for a person with new due times, the reason, the draft kept internal and the customer told by when', async () => {
+    const ticket = await offTopicTicket();
+    const before = Date.now();
+    expect(await escalateToHuman(app.deps, { reason: lowConfidence, ticket, from: ['ai_queued'], draft })).toBe(true);
+
+    const row = await app.deps.db.ticket.findUniqueOrThrow({ where: { id: ticket.id } });
+    expect(row).toMatchObject({ status: 'human_queued', route: 'human', assignedAgentId: null, escalatedAfterAi: false });
+    expect(row.reasons).toEqual([...(ticket.reasons as object[]), lowConfidence]);
+    // A person's first-response target, counted from the escalation, replaces the AI's promise.
+    expect(row.queuedAt.getTime()).toBeGreaterThanOrEqual(before);
+    expect(row.firstResponseDueAt!.getTime()).toBeGreaterThan(row.queuedAt.getTime());
+    expect(row.firstResponseDueAt).not.toEqual(ticket.firstResponseDueAt);
+
+    const decisions = await app.deps.db.decision.findMany({ where: { ticketId: ticket.id, trigger: 'ai' } });
+    expect(decisions).toEqual([expect.objectContaining({ route: 'human', priority: ticket.priority, language: ticket.language, reasons: [lowConfidence] })]);
+    const events = await app.deps.db.ticketEvent.findMany({ where: { ticketId: ticket.id, type: 'human_queued' } });
+    expect(events.map((e) => e.data)).toEqual([{ trigger: 'ai', from: 'ai_queued', reason: 'AI_LOW_CONFIDENCE' }]);
+
+    const messages = await app.deps.db.message.findMany({ where: { ticketId: ticket.id }, orderBy: { createdAt: 'asc' } });
+    expect(messages.map((m) => [m.author, m.internal])).toEqual([['customer', false], ['ai', true], ['system', false]]);
+    const [, aiDraft, notice] = messages;
+    expect(aiDraft.bodyEnc).not.toContain('lasagne');
+    expect(app.deps.cipher.decrypt(aiDraft.bodyEnc!)).toBe(draft.text);
+    expect(aiDraft).toMatchObject({ confidence: 0.21, sources: draft.sources });
+    const noticeText = app.deps.cipher.decrypt(notice.bodyEnc!);
+    expect(noticeText).toMatch(/member of our team will reply by/);
+    expect(notice.createdAt.getTime()).toBe(aiDraft.createdAt.getTime() + 1);
+
+    const deliveries = await app.deps.db.delivery.findMany({ where: { ticketId: ticket.id } });
+    expect(deliveries).toEqual([expect.objectContaining({ messageId: notice.id, status: 'pending', url: 'http://127.0.0.1:9/hooks', attempts: 0 })]);
+    expect(JSON.parse(app.deps.cipher.decrypt(deliveries[0].payloadEnc!))).toEqual({
+      event: 'ticket.message',
+      ticketId: ticket.id,
+      source: ticket.source,
+      externalId: ticket.externalId,
+      message: { id: notice.id, author: 'system', body: noticeText, createdAt: notice.createdAt.toISOString() },
+    });
+  });
+
+  test('when the same read escalates twice at once, or after the ticket changed, then only one escalation is stored', async () => {
+    const ticket = await offTopicTicket();
+    const results = await Promise.all([
+      escalateToHuman(app.deps, { reason: lowConfidence, ticket, from: ['ai_queued'], draft }),
+      escalateToHuman(app.deps, { reason: lowConfidence, ticket, from: ['ai_queued'], draft }),
+    ]);
+    expect(results.sort()).toEqual([false, true]);
+    expect(await escalateToHuman(app.deps, { reason: lowConfidence, ticket, from: ['ai_queued'] })).toBe(false);
+
+    const row = await app.deps.db.ticket.findUniqueOrThrow({ where: { id: ticket.id } });
+    expect((row.reasons as { code: string }[]).filter((r) => r.code === 'AI_LOW_CONFIDENCE')).toHaveLength(1);
+    expect(await app.deps.db.decision.count({ where: { ticketId: ticket.id, trigger: 'ai' } })).toBe(1);
+    expect(await app.deps.db.message.count({ where: { ticketId: ticket.id } })).toBe(3);
+    expect(await app.deps.db.delivery.count({ where: { ticketId: ticket.id } })).toBe(1);
+  });
+
+  test('when the ticket has no callback and no draft, then the move and the notice are stored with no outbox row', async () => {
+    const posted = await admin.post('/v1/tickets', buildTicket({ subject: 'Lasagne', body: 'Can you recommend a lasagne recipe?' }));
+    const ticket = (await readTicketForAnswer(app.deps.pool, posted.body.id))!;
+    expect(await escalateToHuman(app.deps, { reason: lowConfidence, ticket, from: ['ai_queued'] })).toBe(true);
+    const messages = await app.deps.db.message.findMany({ where: { ticketId: ticket.id } });
+    expect(messages.map((m) => m.author).sort()).toEqual(['customer', 'system']);
+    expect(await app.deps.db.delivery.count({ where: { ticketId: ticket.id } })).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Ticket } from '@prisma/client';
-import { MESSAGE_EVENT, type MessagePayload } from '../delivery';
+import { MESSAGE_EVENT, messagePayload } from '../delivery';
 import type { PiiCipher } from '../privacy/pii-cipher';
 import type { AiAnswer } from './provider';
 import type { ReviewReason } from './reviews';
@@ -78,13 +78,7 @@ export async function saveAnswer(
   now: Date,
 ): Promise<SavedAnswer | null> {
   const messageId = randomUUID();
-  const payload: MessagePayload = {
-    event: MESSAGE_EVENT,
-    ticketId: ticket.id,
-    source: ticket.source,
-    externalId: ticket.externalId,
-    message: { id: messageId, author: 'ai', body: answer.text, disclosure: answer.disclosure, createdAt: now.toISOString() },
-  };
+  const payload = messagePayload(ticket, { id: messageId, author: 'ai', disclosure: answer.disclosure, createdAt: now }, answer.text);
   const { rows } = await pool.query<{ moved: number; deliveryId: string | null }>({
     name: 'ai-save-answer',
     text: SAVE_ANSWER,

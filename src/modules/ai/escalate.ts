@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { Ticket, TicketStatus } from '@prisma/client';
 import type { Deps } from '../../shared/deps';
 import type { Tx } from '../../shared/db/prisma';
 import { SCORER_VERSION } from '../scoring';
 import type { Reason } from '../routing';
 import { computeDueTimes, loadSlaPolicies } from '../sla';
-import { enqueueDelivery, recordDelivery } from '../delivery';
+import { enqueueDelivery, messagePayload, MESSAGE_EVENT, recordDelivery } from '../delivery';
 import { escalationNotice } from './disclosure';
 import type { AiAnswer } from './provider';
 
@@ -36,72 +37,69 @@ export async function escalateToHuman(deps: Deps, args: EscalateArgs): Promise<b
   if (!args.from.includes(ticket.status)) return false;
   const now = new Date();
   const policies = await loadSlaPolicies(deps.db);
-  const escalated = await deps.db.$transaction(async (tx) => {
-    // An AI-routed ticket's due times were the AI's promise; a person gets the human targets from now.
-    const due = ticket.route === 'ai' || ticket.status === 'resolved' ? computeDueTimes(ticket.priority, now, policies) : null;
-    const moved = await tx.ticket.updateMany({
-      where: { id: ticket.id, status: ticket.status, updatedAt: ticket.updatedAt },
-      data: {
-        status: 'human_queued',
-        route: 'human',
-        reasons: [...((ticket.reasons as unknown as Reason[]) ?? []), reason] as object[],
-        queuedAt: now,
-        assignedAgentId: null,
-        assignedAt: null,
-        resolvedAt: null,
-        updatedAt: now,
-        ...(ticket.aiTurns > 0 ? { escalatedAfterAi: true } : {}),
-        ...(due ? { firstResponseDueAt: due.firstResponseDueAt, resolutionDueAt: due.resolutionDueAt } : {}),
-      },
-    });
-    if (moved.count === 0) return null;
-    await recordEscalation(tx, ticket, reason, deps.policies.current().version, now);
-    if (args.draft && args.draft.text.trim()) {
-      await tx.message.create({
-        data: {
-          ticketId: ticket.id,
-          author: 'ai',
-          internal: true,
-          bodyEnc: deps.cipher.encrypt(args.draft.text),
-          sources: args.draft.sources as object[],
-          confidence: args.draft.confidence,
-          createdAt: now,
-        },
-      });
-    }
-    const dueAt = due?.firstResponseDueAt ?? ticket.firstResponseDueAt ?? now;
-    return { deliveryId: await createNotice(tx, deps, ticket, dueAt, now, new Date(now.getTime() + 1)) };
+  // An AI-routed ticket's due times were the AI's promise; a person gets the human targets from now.
+  const due = ticket.route === 'ai' || ticket.status === 'resolved' ? computeDueTimes(ticket.priority, now, policies) : null;
+  const draft = args.draft?.text.trim() ? args.draft : null;
+  // The notice comes after the customer's message of the same instant, so the thread reads in order.
+  const noticeAt = new Date(now.getTime() + 1);
+  const noticeId = randomUUID();
+  const notice = escalationNotice(ticket.language, due?.firstResponseDueAt ?? ticket.firstResponseDueAt ?? now, now);
+  const payload = ticket.callbackUrl ? messagePayload(ticket, { id: noticeId, author: 'system', createdAt: noticeAt }, notice) : null;
+  const { rows } = await deps.pool.query<{ moved: number; deliveryId: string | null }>({
+    name: 'ai-escalate',
+    text: ESCALATE,
+    values: [
+      ticket.id, ticket.status, ticket.updatedAt, now, JSON.stringify(reason), ticket.aiTurns > 0,
+      due?.firstResponseDueAt ?? null, due?.resolutionDueAt ?? null,
+      randomUUID(), SCORER_VERSION, deps.policies.current().version,
+      randomUUID(), JSON.stringify({ trigger: 'ai', from: ticket.status, reason: reason.code }),
+      draft ? randomUUID() : null, draft ? deps.cipher.encrypt(draft.text) : null, draft ? JSON.stringify(draft.sources) : null, draft?.confidence ?? null,
+      noticeId, deps.cipher.encrypt(notice), noticeAt,
+      randomUUID(), MESSAGE_EVENT, ticket.callbackUrl, payload ? deps.cipher.encrypt(JSON.stringify(payload)) : null,
+    ],
   });
-  if (!escalated) return false;
-  await enqueueDelivery(deps, escalated.deliveryId);
+  if (rows[0].moved === 0) return false;
+  await enqueueDelivery(deps, rows[0].deliveryId);
   return true;
 }
+
+// One statement on the pg pool, so one implicit transaction: the move happens only if the ticket is
+// still as the caller read it (status and updated_at), and the decision, the event, the draft, the
+// notice and its outbox row exist exactly when it moved (each insert reads `moved`). Through Prisma
+// this was an interactive transaction of five to seven round trips, each query compiled in JS.
+const ESCALATE = `
+  WITH moved AS (
+    UPDATE tickets
+       SET status = 'human_queued', route = 'human', reasons = reasons || jsonb_build_array($5::jsonb),
+           queued_at = $4, assigned_agent_id = NULL, assigned_at = NULL, resolved_at = NULL, updated_at = $4,
+           escalated_after_ai = escalated_after_ai OR $6,
+           first_response_due_at = coalesce($7, first_response_due_at), resolution_due_at = coalesce($8, resolution_due_at)
+     WHERE id = $1 AND status = $2::"TicketStatus" AND updated_at = $3
+    RETURNING id, priority, sentiment, complexity, flags, language
+  ), decision AS (
+    INSERT INTO decisions (id, ticket_id, trigger, route, priority, sentiment, complexity, flags, reasons, language, scorer_version, policy_version, created_at)
+    SELECT $9, id, 'ai', 'human', priority, sentiment, complexity, flags, jsonb_build_array($5::jsonb), language, $10, $11, $4 FROM moved
+  ), event AS (
+    INSERT INTO ticket_events (id, ticket_id, type, data, created_at)
+    SELECT $12, id, 'human_queued', $13::jsonb, $4 FROM moved
+  ), draft AS (
+    INSERT INTO messages (id, ticket_id, author, internal, body_enc, sources, confidence, created_at)
+    SELECT $14, id, 'ai', true, $15, $16::jsonb, $17, $4 FROM moved WHERE $14::uuid IS NOT NULL
+  ), notice AS (
+    INSERT INTO messages (id, ticket_id, author, body_enc, created_at)
+    SELECT $18, id, 'system', $19, $20 FROM moved
+  ), delivery AS (
+    INSERT INTO deliveries (id, ticket_id, message_id, event, url, payload_enc, created_at, updated_at)
+    SELECT $21, id, $18, $22, $23, $24, $4, $4 FROM moved WHERE $23::text IS NOT NULL
+    RETURNING id
+  )
+  SELECT (SELECT count(*) FROM moved)::int AS moved, (SELECT id FROM delivery) AS "deliveryId"`;
 
 /** The customer-visible escalation notice and its outbox row, in the caller's transaction. */
 async function createNotice(tx: Tx, deps: Pick<Deps, 'cipher'>, ticket: EscalatedTicket, dueAt: Date, now: Date, createdAt: Date): Promise<string | null> {
   const body = escalationNotice(ticket.language, dueAt, now);
   const notice = await tx.message.create({ data: { ticketId: ticket.id, author: 'system', bodyEnc: deps.cipher.encrypt(body), createdAt } });
   return recordDelivery(tx, deps.cipher, ticket, notice, body);
-}
-
-async function recordEscalation(tx: Tx, ticket: EscalatedTicket, reason: Reason, policyVersion: string, now: Date): Promise<void> {
-  await tx.decision.create({
-    data: {
-      ticketId: ticket.id,
-      trigger: 'ai',
-      route: 'human',
-      priority: ticket.priority,
-      sentiment: ticket.sentiment,
-      complexity: ticket.complexity,
-      flags: ticket.flags,
-      reasons: [reason] as object[],
-      language: ticket.language,
-      scorerVersion: SCORER_VERSION,
-      policyVersion,
-      createdAt: now,
-    },
-  });
-  await tx.ticketEvent.create({ data: { ticketId: ticket.id, type: 'human_queued', data: { trigger: 'ai', from: ticket.status, reason: reason.code }, createdAt: now } });
 }
 
 /**

@@ -15,6 +15,27 @@ export interface MessagePayload {
   message: { id: string; author: string; body: string; disclosure?: string; createdAt: string };
 }
 
+/** The payload of a customer-visible message for the helpdesk's callback. */
+export function messagePayload(
+  ticket: { id: string; source: string; externalId: string },
+  message: { id: string; author: string; disclosure?: string | null; createdAt: Date },
+  body: string,
+): MessagePayload {
+  return {
+    event: MESSAGE_EVENT,
+    ticketId: ticket.id,
+    source: ticket.source,
+    externalId: ticket.externalId,
+    message: {
+      id: message.id,
+      author: message.author,
+      body,
+      ...(message.disclosure ? { disclosure: message.disclosure } : {}),
+      createdAt: message.createdAt.toISOString(),
+    },
+  };
+}
+
 /**
  * The outbox half of delivering a customer-visible message (AI answer, agent reply, escalation
  * notice): writes its `deliveries` row, payload encrypted, with the transaction `tx` that creates
@@ -30,19 +51,7 @@ export async function recordDelivery(
   body: string,
 ): Promise<string | null> {
   if (!ticket.callbackUrl) return null;
-  const payload: MessagePayload = {
-    event: MESSAGE_EVENT,
-    ticketId: ticket.id,
-    source: ticket.source,
-    externalId: ticket.externalId,
-    message: {
-      id: message.id,
-      author: message.author,
-      body,
-      ...(message.disclosure ? { disclosure: message.disclosure } : {}),
-      createdAt: message.createdAt.toISOString(),
-    },
-  };
+  const payload = messagePayload(ticket, message, body);
   const row = await tx.delivery.create({
     data: { ticketId: ticket.id, messageId: message.id, event: MESSAGE_EVENT, url: ticket.callbackUrl, payloadEnc: cipher.encrypt(JSON.stringify(payload)) },
     select: { id: true },

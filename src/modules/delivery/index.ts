@@ -1,4 +1,4 @@
-export { recordDelivery, enqueueDelivery, MESSAGE_EVENT, type DeliveryDeps, type MessagePayload } from './deliver-message';
+export { recordDelivery, enqueueDelivery, messagePayload, MESSAGE_EVENT, type DeliveryDeps, type MessagePayload } from './deliver-message';
 export { signatureHeader } from './signer';
 export { startDeliveryWorker, processDelivery, sweepDeliveries } from './delivery.worker';
 export { deliveriesRouter } from './deliveries.routes';
