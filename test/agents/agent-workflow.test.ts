@@ -48,7 +48,10 @@ describe('an agent created through the API works tickets over HTTP', () => {
 
     const assignments = await agent.get(`/v1/agents/${agentId}/assignments`);
     expect(assignments.status).toBe(200);
-    expect(assignments.body).toEqual({ items: [expect.objectContaining({ id: ticketId, status: 'assigned' })], nextCursor: null });
+    expect(assignments.body.nextCursor).toBeNull();
+    // Besides its own, the agent may hold waiting tickets of unknown language that another test file left (claimUntilMine).
+    expect(assignments.body.items.filter((t: { id: string }) => t.id === ticketId)).toEqual([expect.objectContaining({ id: ticketId, status: 'assigned' })]);
+    expect(assignments.body.items.every((t: { status: string }) => t.status === 'assigned')).toBe(true);
 
     const reply = await agent.post(`/v1/tickets/${ticketId}/replies`, { body: 'Hi, I am Ana. I am checking with the carrier now.' });
     expect(reply.status).toBe(201);

@@ -74,6 +74,9 @@ describe('intake schema fuzzing', () => {
         } else {
           seen.accepted++;
           expect([200, 202]).toContain(res.status);
+          // Random text is mostly of unknown language ('und'), which fits every agent: left waiting,
+          // these tickets were claimed by other test files' agents running at the same time.
+          await app.deps.db.ticket.updateMany({ where: { source, status: 'human_queued' }, data: { status: 'resolved', resolvedAt: new Date() } });
         }
       }),
       { numRuns: 300 },
