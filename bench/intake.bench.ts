@@ -18,6 +18,7 @@ import { newTicketSchema } from '../src/modules/intake/intake.schema';
 import { scoreTicket } from '../src/modules/scoring';
 import { SUBJECT, ticketText } from './intake-tickets';
 import { startLoadGenerator, type LoadGenerator, type LoadOptions, type LoadResult } from './load';
+import { startCpuProfile } from './cpu-profile';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
@@ -97,7 +98,10 @@ export async function benchIntake(): Promise<void> {
   await load(generator, { url: bareUrl, headers: {}, connections: CONNECTIONS, seconds: warm });
   await load(generator, { url: handoffUrl, headers: auth, connections: CONNECTIONS, seconds: warm });
   const baseline = await load(generator, { url: bareUrl, headers: {}, connections: CONNECTIONS, seconds: SECONDS });
+  // BENCH_PROFILE=<file>: a CPU profile of this (the server's) process during the 50-connection intake run.
+  const profiler = process.env.BENCH_PROFILE ? await startCpuProfile() : undefined;
   const handoff = await load(generator, { url: handoffUrl, headers: auth, connections: CONNECTIONS, seconds: SECONDS });
+  if (profiler) console.log(await profiler.stop(process.env.BENCH_PROFILE!));
   const baselineFixed = await load(generator, { url: bareUrl, headers: {}, connections: CONNECTIONS, seconds: SECONDS, rate: FIXED_RATE });
   const handoffFixed = await load(generator, { url: handoffUrl, headers: auth, connections: CONNECTIONS, seconds: SECONDS, rate: FIXED_RATE });
   generator.stop();
