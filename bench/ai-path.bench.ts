@@ -25,6 +25,9 @@ import { createDeps } from '../src/shared/runtime';
 import { setupDatabase } from '../src/shared/db/setup-database';
 import { seedDatabase } from '../src/shared/db/seed';
 import { createKbProvider } from '../src/modules/ai';
+import { freePort } from '../test/support/processes';
+import { recreateDatabase } from './bench-database';
+import { cpuMs, cpuMsByPid, cpuMsSince } from './process-cpu';
 import questions from './ai-questions.json';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 400);
@@ -36,47 +39,12 @@ const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN = 'hk_admin_bench_key_0123456789abcdef';
 const PII_KEY = Buffer.alloc(32, 9).toString('base64');
 const AUTO_EXPLAIN = '-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=0 -c auto_explain.log_analyze=on -c auto_explain.log_nested_statements=on';
-const CLOCK_TICK_MS = 10; // USER_HZ is 100 on Linux
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function recreateDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = target.pathname.slice(1);
-  target.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: target.toString() });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-}
-
-/** User + system CPU of a process so far, from the kernel, so the process itself is not disturbed. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_MS;
-}
 
 /** CPU so far of the Postgres backends serving this database, by pid (the bench's own connections left out). */
 async function postgresCpu(db: pg.Pool): Promise<Map<number, number>> {
   const { rows } = await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name <> 'ai-path-bench'`);
-  const cpu = new Map<number, number>();
-  for (const { pid } of rows) {
-    try {
-      cpu.set(pid, cpuMs(pid));
-    } catch {
-      // The backend ended meanwhile.
-    }
-  }
-  return cpu;
+  return cpuMsByPid(rows.map((r) => r.pid));
 }
 
 function startHandoff(role: 'api' | 'worker', queuePrefix: string, port: number, profileDir?: string): ChildProcess {
@@ -213,7 +181,7 @@ async function run(workers: number, db: pg.Pool, callbacks: Map<string, number[]
     const cpuAfter = pids.map(cpuMs);
     const pgAfter = await postgresCpu(db);
     // A backend that started during the run counts from zero; one that ended is lost (pools keep theirs while busy).
-    const pgCpu = [...pgAfter].reduce((sum, [pid, ms]) => sum + ms - (pgBefore.get(pid) ?? 0), 0);
+    const pgCpu = cpuMsSince(pgBefore, pgAfter);
     const cpu = cpuAfter.map((c, i) => c - cpuBefore[i]);
 
     const latency = (workers > 0 ? ids.flatMap((id) => (callbacks.has(id) ? [callbacks.get(id)![0] - postedAt.get(id)!] : [])) : postLatency).sort((a, b) => a - b);

@@ -6,6 +6,18 @@ import type { Deps } from '../src/shared/deps';
 import { setupDatabase } from '../src/shared/db/setup-database';
 import { seedDatabase } from '../src/shared/db/seed';
 
+/** Drops (closing its connections) and creates a benchmark's database, for a run from an empty start. */
+export async function recreateDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = target.pathname.slice(1);
+  target.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: target.toString() });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+}
+
 export const BENCH_ADMIN_KEY = 'hk_admin_bench_key_0123456789abcdef';
 
 /**

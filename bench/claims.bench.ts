@@ -14,7 +14,6 @@
  * the whole-app runs and prints where its time goes.
  */
 import os from 'node:os';
-import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
@@ -32,6 +31,8 @@ import { seedDatabase } from '../src/shared/db/seed';
 import type { PiiCipher } from '../src/modules/privacy/pii-cipher';
 import { claimInLoops, startClaimLoadGenerator, type ClaimLoadResult } from './claim-load';
 import { startCpuProfile } from './cpu-profile';
+import { recreateDatabase } from './bench-database';
+import { cpuMsByPid, cpuMsSince } from './process-cpu';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/handoff_bench_claims';
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
@@ -47,13 +48,7 @@ const ADMIN_KEY = `hk_admin_bench_${randomUUID()}`;
 const AGENTS_PER_LOOP = Number(process.env.BENCH_AGENTS_PER_LOOP ?? 10);
 
 async function resetDatabase() {
-  const admin = new URL(DATABASE_URL);
-  const name = admin.pathname.slice(1);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await client.end();
+  await recreateDatabase(DATABASE_URL);
   await setupDatabase(DATABASE_URL, createLogger('silent'));
 }
 
@@ -162,31 +157,12 @@ interface Run {
 }
 
 /**
- * CPU time so far of each backend serving this database, from /proc (Postgres runs on this machine):
- * with Node's own, the whole CPU a claim costs, which is what bounds claims/s on two shared cores.
+ * CPU time so far of each backend serving this database (Postgres runs on this machine): with Node's
+ * own, the whole CPU a claim costs, which is what bounds claims/s on two shared cores.
  */
 async function postgresCpu(db: pg.Client): Promise<Map<number, number>> {
   const { rows } = await db.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'");
-  const ticks = new Map<number, number>();
-  for (const { pid } of rows) {
-    try {
-      // Fields after the command name: utime and stime are the 12th and 13th.
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks.set(pid, Number(fields[11]) + Number(fields[12]));
-    } catch {
-      return new Map();
-    }
-  }
-  return ticks;
-}
-
-const TICK_US = 10_000; // USER_HZ is 100 on Linux
-
-function postgresUsSince(before: Map<number, number>, after: Map<number, number>, requests: number): number {
-  if (after.size === 0) return NaN;
-  let ticks = 0;
-  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
-  return (ticks * TICK_US) / requests;
+  return cpuMsByPid(rows.map((r) => r.pid));
 }
 
 /** One run's figures; the CPU this process spends meanwhile is the caller's and the claim's, or, when the load comes from the generator, the server's alone. */
@@ -198,7 +174,7 @@ async function measure(db: pg.Client, run: () => Promise<ClaimLoadResult>): Prom
   const postgresAfter = await postgresCpu(db);
   const requests = Math.max(1, r.ids.length + r.empty);
   return {
-    postgresUsPerClaim: postgresUsSince(postgresBefore, postgresAfter, requests),
+    postgresUsPerClaim: (cpuMsSince(postgresBefore, postgresAfter) * 1000) / requests,
     cpuUsPerClaim: (cpu.user + cpu.system) / requests,
     ids: r.ids,
     claims: r.ids.length,

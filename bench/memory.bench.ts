@@ -6,10 +6,10 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import IORedis from 'ioredis';
-import pg from 'pg';
+import { freePort } from '../test/support/processes';
+import { recreateDatabase } from './bench-database';
 import { startLoadGenerator, type LoadResult } from './load';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
@@ -18,26 +18,6 @@ const CONNECTIONS = 50;
 const ADMIN = 'hk_admin_bench_key_0123456789abcdef';
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/handoff_bench_memory';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function recreateDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = target.pathname.slice(1);
-  target.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: target.toString() });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-}
 
 /**
  * A full garbage collection in the server, through its inspector (HeapProfiler.collectGarbage), so
