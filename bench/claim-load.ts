@@ -4,7 +4,7 @@
  * own, as its agents in turn with their own keys, which autocannon's shared request list does not model; the
  * claimed ticket ids come back so the bench can check that no ticket was handed out twice.
  */
-import { fork } from 'node:child_process';
+import { forkGenerator, serveGenerator, type ForkedGenerator } from './forked-generator';
 import http from 'node:http';
 
 export interface ClaimLoadOptions {
@@ -83,34 +83,8 @@ export async function claimInLoops(
   return { ids, empty, elapsedSeconds, p50: at(50), p99: at(99) };
 }
 
-export interface ClaimLoadGenerator {
-  run(options: ClaimLoadOptions): Promise<ClaimLoadResult>;
-  stop(): void;
+export function startClaimLoadGenerator(): ForkedGenerator<ClaimLoadOptions, ClaimLoadResult> {
+  return forkGenerator(__filename, 'claim load generator');
 }
 
-/** Forks the generator once per benchmark; runs go one at a time. */
-export function startClaimLoadGenerator(): ClaimLoadGenerator {
-  const child = fork(__filename, [], { execArgv: ['--import', 'tsx'] });
-  return {
-    run: (options) =>
-      new Promise<ClaimLoadResult>((resolve, reject) => {
-        child.once('message', (reply) => {
-          const { error, result } = reply as { error?: string; result?: ClaimLoadResult };
-          if (error) reject(new Error(error));
-          else resolve(result!);
-        });
-        child.once('exit', (code) => reject(new Error(`claim load generator exited with ${code}`)));
-        child.send(options);
-      }).finally(() => child.removeAllListeners('exit')),
-    stop: () => child.kill(),
-  };
-}
-
-if (require.main === module) {
-  process.on('message', (options) => {
-    generate(options as ClaimLoadOptions).then(
-      (result) => process.send!({ result }),
-      (e: Error) => process.send!({ error: e.message }),
-    );
-  });
-}
+if (require.main === module) serveGenerator(generate);

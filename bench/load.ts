@@ -2,7 +2,7 @@
  * The load generator of the intake and memory benchmarks, in its own process so that its work is
  * not counted as the server's. startLoadGenerator() forks it once; each run() is one message each way.
  */
-import { fork } from 'node:child_process';
+import { forkGenerator, serveGenerator, type ForkedGenerator } from './forked-generator';
 import autocannon from 'autocannon';
 import { ticketBody } from './intake-tickets';
 
@@ -47,27 +47,10 @@ async function generate(o: LoadOptions): Promise<LoadResult> {
   };
 }
 
-export interface LoadGenerator {
-  run(options: LoadOptions): Promise<LoadResult>;
-  stop(): void;
-}
+export type LoadGenerator = ForkedGenerator<LoadOptions, LoadResult>;
 
-/** Forks the generator (one start-up for every run of a benchmark); runs go one at a time. */
 export function startLoadGenerator(): LoadGenerator {
-  const child = fork(__filename, [], { execArgv: ['--import', 'tsx'] });
-  return {
-    run: (options) =>
-      new Promise((resolve, reject) => {
-        child.once('message', (result) => resolve(result as LoadResult));
-        child.once('exit', (code) => reject(new Error(`load generator exited with ${code}`)));
-        child.send(options);
-      }).finally(() => child.removeAllListeners('exit')) as Promise<LoadResult>,
-    stop: () => child.kill(),
-  };
+  return forkGenerator(__filename, 'load generator');
 }
 
-if (require.main === module) {
-  process.on('message', (options) => {
-    void generate(options as LoadOptions).then((result) => process.send!(result));
-  });
-}
+if (require.main === module) serveGenerator(generate);
