@@ -11,13 +11,11 @@ import os from 'node:os';
 import pg from 'pg';
 import { buildApp } from '../src/app';
 import { BENCH_ADMIN_KEY, openBenchDatabase } from './bench-database';
-import { bareIntakeApp, listen, load, type Measured } from './intake.bench';
+import { bareIntakeApp, intakeRuns, listen, type Measured } from './intake.bench';
 import { startLoadGenerator } from './load';
 
 const SIZES = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const CONNECTIONS = 50;
-const FIXED_RATE = 300;
 /** The load's customers are cust-0 … cust-4999 of source `bench` (bench/intake-tickets.ts); stored tickets use more. */
 const LOAD_CUSTOMERS = 5_000;
 const STORED_PREFIX = 'stored-';
@@ -107,13 +105,7 @@ async function measure(n: number): Promise<Row> {
   const auth = { authorization: `Bearer ${BENCH_ADMIN_KEY}` };
   const generator = startLoadGenerator();
   try {
-    const warm = Math.max(1, Math.round(SECONDS / 4));
-    await load(generator, { url: bareUrl, headers: {}, connections: CONNECTIONS, seconds: warm });
-    await load(generator, { url, headers: auth, connections: CONNECTIONS, seconds: warm });
-    const bare = await load(generator, { url: bareUrl, headers: {}, connections: CONNECTIONS, seconds: SECONDS });
-    const handoff = await load(generator, { url, headers: auth, connections: CONNECTIONS, seconds: SECONDS });
-    const bareFixed = await load(generator, { url: bareUrl, headers: {}, connections: CONNECTIONS, seconds: SECONDS, rate: FIXED_RATE });
-    const handoffFixed = await load(generator, { url, headers: auth, connections: CONNECTIONS, seconds: SECONDS, rate: FIXED_RATE });
+    const { bare, handoff, bareFixed, handoffFixed } = await intakeRuns(generator, { bare: bareUrl, handoff: url }, auth, SECONDS);
     const { rows } = await client.query(`SELECT pg_size_pretty(pg_database_size(current_database())) AS bytes`);
     return { stored: n, bytes: rows[0].bytes, bare, handoff, bareFixed, handoffFixed };
   } finally {

@@ -70,6 +70,30 @@ function scoringUsPerTicket(): number {
   return (used.user + used.system) / n;
 }
 
+/**
+ * One intake measurement: the bare handler and Handoff in turn, warmed first (JIT, pools, prepared
+ * statements), then as fast as CONNECTIONS go and at FIXED_RATE. `profileFile`: a CPU profile of this
+ * (the server's) process during Handoff's run at CONNECTIONS.
+ */
+export async function intakeRuns(
+  generator: LoadGenerator,
+  urls: { bare: string; handoff: string },
+  auth: Record<string, string>,
+  seconds: number,
+  profileFile?: string,
+): Promise<{ bare: Measured; handoff: Measured; bareFixed: Measured; handoffFixed: Measured }> {
+  const warm = Math.max(1, Math.round(seconds / 4));
+  await load(generator, { url: urls.bare, headers: {}, connections: CONNECTIONS, seconds: warm });
+  await load(generator, { url: urls.handoff, headers: auth, connections: CONNECTIONS, seconds: warm });
+  const bare = await load(generator, { url: urls.bare, headers: {}, connections: CONNECTIONS, seconds });
+  const profiler = profileFile ? await startCpuProfile() : undefined;
+  const handoff = await load(generator, { url: urls.handoff, headers: auth, connections: CONNECTIONS, seconds });
+  if (profiler) console.log(await profiler.stop(profileFile!));
+  const bareFixed = await load(generator, { url: urls.bare, headers: {}, connections: CONNECTIONS, seconds, rate: FIXED_RATE });
+  const handoffFixed = await load(generator, { url: urls.handoff, headers: auth, connections: CONNECTIONS, seconds, rate: FIXED_RATE });
+  return { bare, handoff, bareFixed, handoffFixed };
+}
+
 export async function benchIntake(): Promise<void> {
   const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/handoff_bench';
   const logger = createLogger('silent');
@@ -93,17 +117,7 @@ export async function benchIntake(): Promise<void> {
   const auth = { authorization: `Bearer ${ADMIN}` };
 
   const generator = startLoadGenerator();
-  // Warm both (JIT, pools, prepared statements) before measuring.
-  const warm = Math.max(1, Math.round(SECONDS / 4));
-  await load(generator, { url: bareUrl, headers: {}, connections: CONNECTIONS, seconds: warm });
-  await load(generator, { url: handoffUrl, headers: auth, connections: CONNECTIONS, seconds: warm });
-  const baseline = await load(generator, { url: bareUrl, headers: {}, connections: CONNECTIONS, seconds: SECONDS });
-  // BENCH_PROFILE=<file>: a CPU profile of this (the server's) process during the 50-connection intake run.
-  const profiler = process.env.BENCH_PROFILE ? await startCpuProfile() : undefined;
-  const handoff = await load(generator, { url: handoffUrl, headers: auth, connections: CONNECTIONS, seconds: SECONDS });
-  if (profiler) console.log(await profiler.stop(process.env.BENCH_PROFILE!));
-  const baselineFixed = await load(generator, { url: bareUrl, headers: {}, connections: CONNECTIONS, seconds: SECONDS, rate: FIXED_RATE });
-  const handoffFixed = await load(generator, { url: handoffUrl, headers: auth, connections: CONNECTIONS, seconds: SECONDS, rate: FIXED_RATE });
+  const { bare: baseline, handoff, bareFixed: baselineFixed, handoffFixed } = await intakeRuns(generator, { bare: bareUrl, handoff: handoffUrl }, auth, SECONDS, process.env.BENCH_PROFILE);
   generator.stop();
   const scoringUs = scoringUsPerTicket();
 
