@@ -7,6 +7,8 @@ import { fork, type Serializable } from 'node:child_process';
 export interface ForkedGenerator<O, R> {
   run(options: O): Promise<R>;
   stop(): void;
+  /** The generator's process, for reading its CPU time. */
+  pid: number;
 }
 
 /** Forks `file`, which calls serveGenerator when it is the main module. */
@@ -24,6 +26,7 @@ export function forkGenerator<O extends Serializable, R>(file: string, name: str
         child.send(options);
       }).finally(() => child.removeAllListeners('exit')),
     stop: () => child.kill(),
+    pid: child.pid!,
   };
 }
 

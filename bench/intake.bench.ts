@@ -19,6 +19,7 @@ import { scoreTicket } from '../src/modules/scoring';
 import { SUBJECT, ticketText } from './intake-tickets';
 import { startLoadGenerator, type LoadGenerator, type LoadOptions, type LoadResult } from './load';
 import { startCpuProfile } from './cpu-profile';
+import { cpuMsByPid, cpuMsSince, pidsNamed } from './process-cpu';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
@@ -29,16 +30,44 @@ const ADMIN = 'hk_admin_bench_key_0123456789abcdef';
 export interface Measured extends LoadResult {
   /** This process's CPU time per request: the server's cost, the load generator being elsewhere. */
   cpuUsPerRequest: number;
+  /**
+   * The rest of the machine's CPU per request, from /proc (10-ms ticks): all of Postgres' processes
+   * (backends, WAL writer, autovacuum), Redis, and the load generator. With the server's, the CPU a
+   * request costs on this machine, which the two cores divide into the rate.
+   */
+  postgresUsPerRequest: number;
+  redisUsPerRequest: number;
+  generatorUsPerRequest: number;
+  /** Share of the run the server's event loop was busy: below 1, something other than its CPU held the rate. */
+  eventLoopBusy: number;
+}
+
+/** CPU so far of the processes other than the server that a request keeps busy. */
+function othersCpu(generator: LoadGenerator) {
+  return { postgres: cpuMsByPid(pidsNamed(['postgres'])), redis: cpuMsByPid(pidsNamed(['redis-server'])), generator: cpuMsByPid([generator.pid]) };
 }
 
 let nextTicket = 0;
 export async function load(generator: LoadGenerator, options: Omit<LoadOptions, 'firstTicket'>): Promise<Measured> {
   const firstTicket = nextTicket;
   nextTicket += 1_000_000;
+  const before = othersCpu(generator);
   const cpu = process.cpuUsage();
+  const loop = performance.eventLoopUtilization();
   const result = await generator.run({ ...options, firstTicket });
   const used = process.cpuUsage(cpu);
-  return { ...result, cpuUsPerRequest: (used.user + used.system) / Math.max(1, result.requests) };
+  const eventLoopBusy = performance.eventLoopUtilization(loop).utilization;
+  const after = othersCpu(generator);
+  // A backend that ended during the run is missed; one that started is counted from zero.
+  const perRequest = (k: keyof typeof after) => (1000 * cpuMsSince(before[k], after[k])) / Math.max(1, result.requests);
+  return {
+    ...result,
+    cpuUsPerRequest: (used.user + used.system) / Math.max(1, result.requests),
+    postgresUsPerRequest: perRequest('postgres'),
+    redisUsPerRequest: perRequest('redis'),
+    generatorUsPerRequest: perRequest('generator'),
+    eventLoopBusy,
+  };
 }
 
 export function listen(app: express.Express): Promise<{ url: string; close(): Promise<void> }> {
@@ -126,6 +155,10 @@ export async function benchIntake(): Promise<void> {
     'p50 ms': m.p50,
     'p99 ms': m.p99,
     'server CPU µs/req': Math.round(m.cpuUsPerRequest),
+    'Postgres µs/req': Math.round(m.postgresUsPerRequest),
+    'Redis µs/req': Math.round(m.redisUsPerRequest),
+    'load gen. µs/req': Math.round(m.generatorUsPerRequest),
+    'event loop busy %': Math.round(100 * m.eventLoopBusy),
     errors: m.errors + m.non2xx,
   });
   console.log(`\nIntake, ${SECONDS} s per run, one server process, load from another process`);

@@ -2,7 +2,7 @@
  * CPU time of processes on this machine from the kernel (/proc), so the process measured (the server,
  * a worker, a Postgres backend) is not disturbed by the measurement.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const CLOCK_TICK_MS = 10; // USER_HZ is 100 on Linux
 
@@ -31,4 +31,18 @@ export function cpuMsSince(before: Map<number, number>, after: Map<number, numbe
   let ms = 0;
   for (const [pid, t] of after) ms += t - (before.get(pid) ?? 0);
   return ms;
+}
+
+/** Every running process whose command name is one of `names` (e.g. all of Postgres' processes, WAL writer included). */
+export function pidsNamed(names: string[]): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (names.includes(readFileSync(`/proc/${entry}/comm`, 'utf8').trim())) pids.push(Number(entry));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return pids;
 }
