@@ -130,9 +130,9 @@ describe('POST /v1/agents/{id}/claim picks the right ticket', () => {
 
   test('when an agent had three high-distress tickets in a row and another agent could take the next, then it rotates to that agent', async () => {
     const language = privateLanguage();
-    // Urgent and just overdue, so that no ticket of unknown language from another test file comes first.
-    const distressing = await insertQueuedTickets(app, { language, count: 4, priority: 'urgent', dueInMinutes: -2, flags: ['bereavement_or_health'] });
-    const [routine] = await insertQueuedTickets(app, { language, priority: 'urgent', dueInMinutes: -1, sentiment: 0.2 });
+    // Urgent, handed back once and long overdue, so that no ticket of unknown language from another test file comes first.
+    const distressing = await insertQueuedTickets(app, { language, count: 4, priority: 'urgent', requeued: true, dueInMinutes: -100_000, flags: ['bereavement_or_health'] });
+    const [routine] = await insertQueuedTickets(app, { language, priority: 'urgent', requeued: true, dueInMinutes: -99_000, sentiment: 0.2 });
     const a = await buildAgent(app, admin, { languages: [language], capacity: 10 }, { available: true });
     const b = await buildAgent(app, admin, { languages: [language], capacity: 10 }, { available: true });
 
@@ -147,7 +147,7 @@ describe('POST /v1/agents/{id}/claim picks the right ticket', () => {
 
   test('when no other agent could take a high-distress ticket, then the agent at its limit still gets it and that is recorded', async () => {
     const language = privateLanguage();
-    const distressing = await insertQueuedTickets(app, { language, count: 4, priority: 'urgent', dueInMinutes: -2, flags: ['safety'] });
+    const distressing = await insertQueuedTickets(app, { language, count: 4, priority: 'urgent', requeued: true, dueInMinutes: -100_000, flags: ['safety'] });
     const a = await buildAgent(app, admin, { languages: [language], capacity: 10 }, { available: true });
     for (let i = 0; i < 4; i++) expect((await claim(a)).body.ticket.id).toBe(distressing[i]);
     expect((await events(distressing[3])).at(-1)?.data).toMatchObject({ distressStreak: 4, wellbeing: { streak: 3, limit: 3 } });

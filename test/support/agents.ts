@@ -42,6 +42,11 @@ export interface QueuedTicketSpec {
   dueInMinutes?: number;
   /** Minutes ago the ticket entered the queue. */
   queuedMinutesAgo?: number;
+  /**
+   * Handed back once (requeued_at set), which ranks the ticket ahead of its never-claimed peers: for tests
+   * whose order must not be broken by another file's requeued tickets of unknown language, which fit every agent.
+   */
+  requeued?: boolean;
   body?: string;
 }
 
@@ -57,13 +62,14 @@ export async function insertQueuedTickets(app: Pick<TestApp, 'deps'>, spec: Queu
   await db.$executeRaw`INSERT INTO customers (id, source, external_id) VALUES (${customerId}::uuid, 'agents-test', ${`cust-${batch}`})`;
   const rows = await db.$queryRaw<{ id: string }[]>`
     INSERT INTO tickets (id, source, external_id, customer_id, channel, status, route, priority, sentiment, complexity,
-      flags, reasons, language, skills, queued_at, first_response_due_at, resolution_due_at, created_at, updated_at)
+      flags, reasons, language, skills, queued_at, first_response_due_at, resolution_due_at, created_at, updated_at, requeued_at)
     SELECT gen_random_uuid(), 'agents-test', ${batch} || '-' || i, ${customerId}::uuid, 'web', 'human_queued', 'human',
       ${spec.priority ?? 'normal'}::"Priority", ${spec.sentiment ?? -0.2}, 0.3, ${spec.flags ?? []}::text[],
       '[{"code":"HUMAN_REQUESTED","detail":"test"}]'::jsonb, ${spec.language}, ${spec.skills ?? []}::text[],
       now() - make_interval(mins => ${spec.queuedMinutesAgo ?? 0}) + make_interval(secs => i / 1000.0),
       now() + make_interval(mins => ${spec.dueInMinutes ?? 240}) + make_interval(secs => i / 1000.0),
-      now() + interval '1 day', now() - make_interval(mins => ${spec.queuedMinutesAgo ?? 0}), now()
+      now() + interval '1 day', now() - make_interval(mins => ${spec.queuedMinutesAgo ?? 0}), now(),
+      CASE WHEN ${spec.requeued ?? false} THEN now() END
     FROM generate_series(1, ${count}) AS i
     ORDER BY i
     RETURNING id`;
