@@ -11,6 +11,13 @@ const BODIES = [
 
 export const SUBJECT = 'Question about my order';
 
+/**
+ * Each customer writes twice, and customers are new to every run and every bench process: with ids reused
+ * across runs (the database outlives them), every customer soon had three recent tickets and every ticket
+ * was a repeat contact, routed to a person, so intake was measured without its AI enqueue.
+ */
+const RUN = randomUUID().slice(0, 8);
+
 export function ticketText(i: number): string {
   const text = BODIES[i % BODIES.length];
   return (text + ' ').repeat(Math.ceil(600 / text.length) + (i % 3)).trim();
@@ -23,7 +30,7 @@ export function ticketBody(i: number, source = 'bench'): string {
     channel: 'email',
     subject: SUBJECT,
     body: ticketText(i),
-    customer: { externalId: `cust-${i % 5000}`, email: 'bench@example.com', name: 'Bench Customer', locale: 'en', tier: 'standard' },
+    customer: { externalId: `cust-${RUN}-${Math.floor(i / 2)}`, email: 'bench@example.com', name: 'Bench Customer', locale: 'en', tier: 'standard' },
     metadata: { orderId: 'A-1001' },
   });
 }
