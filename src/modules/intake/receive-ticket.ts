@@ -7,12 +7,12 @@ import { countDecision } from '../../shared/metrics';
 import { aiJobId, AI_ANSWER_JOB_OPTIONS, type Queues } from '../../shared/queue/queues';
 import { batcherPer, microBatcher } from '../../shared/micro-batch';
 import { scoreTicket, SCORER_VERSION } from '../scoring';
-import { decideRoute, requiredSkills } from '../routing';
+import { decideRoute, recentCountThatMatters, requiredSkills, type RouteDecision } from '../routing';
 import { computeDueTimes, loadSlaPolicies } from '../sla';
 import { findTicketBySourceId } from '../tickets/ticket.repository';
 import type { TicketSummarySource } from '../tickets/ticket-view';
 import type { NewTicket } from './intake.schema';
-import { countRecentTickets, insertTicket, type NewTicketRow } from './ticket-store';
+import { insertTicket, type NewTicketRow } from './ticket-store';
 
 /** Who asked: carried into the jobs a request causes, for following one request through the logs. */
 export interface CallContext {
@@ -35,11 +35,8 @@ export async function receiveTicket(deps: Deps, input: NewTicket, ctx: CallConte
   const score = scoreTicket({ subject: input.subject, body: input.body });
   const slaPolicies = await loadSlaPolicies(db);
   const now = new Date();
-  const since = new Date(now.getTime() - policy.repeatContactWindowHours * 3_600_000);
-
-  const recentTicketCount = await countRecentTickets(pool, input.source, input.customer.externalId, since);
-  const decision = decideRoute(score, { aiOptOut: input.customer.aiOptOut, tier: input.customer.tier, recentTicketCount }, policy);
-  const row = {
+  const customer = { aiOptOut: input.customer.aiOptOut, tier: input.customer.tier };
+  const rowFor = (decision: RouteDecision, recentTicketCount: number | null): NewTicketRow => ({
     id: randomUUID(),
     input,
     score,
@@ -48,15 +45,26 @@ export async function receiveTicket(deps: Deps, input: NewTicket, ctx: CallConte
     due: computeDueTimes(decision.priority, now, slaPolicies),
     scorerVersion: SCORER_VERSION,
     recentTicketCount,
+    repeatSince: new Date(now.getTime() - policy.repeatContactWindowHours * 3_600_000),
+    decidedBelow: recentCountThatMatters(policy),
     now,
-  };
-  if (!(await insertTicket(pool, cipher, row))) {
+  });
+
+  // Decided as if the customer had written nothing recently, so that the write itself counts their
+  // recent tickets (one round trip). The rare customer whose count changes the decision costs a second.
+  let row = rowFor(decideRoute(score, { ...customer, recentTicketCount: 0 }, policy), null);
+  let written = await insertTicket(pool, cipher, row);
+  if (written.outcome === 'recount') {
+    row = rowFor(decideRoute(score, { ...customer, recentTicketCount: written.recentTicketCount }, policy), written.recentTicketCount);
+    written = await insertTicket(pool, cipher, row);
+  }
+  if (written.outcome !== 'created') {
     // A redelivery, or a concurrent delivery that committed first: answer with the stored ticket.
     const existing = await findTicketBySourceId(db, input.source, input.externalId);
     if (!existing) throw new Error('ticket conflict without a stored ticket');
     return { created: false, ticket: existing };
   }
-  countDecision('intake', decision);
+  countDecision('intake', row.decision);
   const ticket = newTicketView(row);
   if (ticket.status === 'ai_queued') await enqueueAiAnswer(deps, { id: ticket.id, aiTurns: 0 }, ctx.requestId);
   return { created: true, ticket };

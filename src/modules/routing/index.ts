@@ -1,5 +1,6 @@
 export {
   decideRoute,
+  recentCountThatMatters,
   raisePriority,
   DEFAULT_POLICY,
   REASON_CODES,

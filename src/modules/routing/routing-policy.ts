@@ -80,6 +80,14 @@ export interface RouteDecision {
   policyVersion: string;
 }
 
+/**
+ * The fewest earlier tickets (RouteContext.recentTicketCount) that can change decideRoute's answer: below
+ * it, the answer is the one for no earlier tickets, so intake may decide before the count is read.
+ */
+export function recentCountThatMatters(policy: RoutingPolicy): number {
+  return policy.repeatContactThreshold;
+}
+
 /** Decides route, priority and the reasons for both; pure so it can be replayed and benchmarked. */
 export function decideRoute(score: TicketScore, ctx: RouteContext, policy: RoutingPolicy = DEFAULT_POLICY): RouteDecision {
   const reasons: Reason[] = [];

@@ -1,0 +1,27 @@
+import { scoreTicket } from '../scoring';
+import { decideRoute, DEFAULT_POLICY, recentCountThatMatters, type RoutingPolicy } from './routing-policy';
+
+// Intake decides with a count of 0 before it reads the customer's recent tickets, and decides again
+// only when the count reaches recentCountThatMatters: that is sound only if no lower count changes the answer.
+describe('recentCountThatMatters', () => {
+  const texts = [
+    'Where is my order? It was supposed to arrive yesterday.',
+    'I want to talk to a real person, not a bot.',
+    'THIS IS UNACCEPTABLE!!! worst service ever, I am done',
+    'Hola, ¿cuánto tarda el envío a Canarias?',
+    'My account was hacked and someone changed my password and my bank details, I need help with the chargeback.',
+  ];
+  const policies: RoutingPolicy[] = [DEFAULT_POLICY, { ...DEFAULT_POLICY, repeatContactThreshold: 1 }, { ...DEFAULT_POLICY, repeatContactThreshold: 7 }];
+
+  test.each(policies.map((p) => [p.repeatContactThreshold, p] as const))('with a threshold of %i, counts below it decide as 0 does and the threshold itself does not', (_, policy) => {
+    const from = recentCountThatMatters(policy);
+    for (const text of texts) {
+      for (const ctx of [{ aiOptOut: false, tier: 'standard' as const }, { aiOptOut: true, tier: 'vip' as const }]) {
+        const score = scoreTicket({ body: text });
+        const none = decideRoute(score, { ...ctx, recentTicketCount: 0 }, policy);
+        for (let count = 1; count < from; count++) expect(decideRoute(score, { ...ctx, recentTicketCount: count }, policy)).toEqual(none);
+        expect(decideRoute(score, { ...ctx, recentTicketCount: from }, policy).reasons).not.toEqual(none.reasons);
+      }
+    }
+  });
+});
