@@ -34,12 +34,6 @@ export function buildApp(deps: Deps): Express {
   app.use(httpMetrics());
   app.use(requestLog(deps.logger));
   app.use(helmet());
-  app.use(healthRouter(deps));
-  app.use(dashboardRouter());
-  app.use(docsRouter());
-  // Outside /v1: scrapers and browsers authenticate their own way (see docs/operations.md).
-  app.use(metricsRouter(deps));
-  app.use(queueBoardRouter(deps));
 
   const { redis, config } = deps;
   // Per IP a looser budget than per key: one helpdesk may send for several keys from one address.
@@ -60,21 +54,30 @@ export function buildApp(deps: Deps): Express {
     parseJson(config.bodyLimitBytes),
     rejectDangerousJson,
   );
-  app.use(apiKeysRouter(deps));
+  // Routers are mounted without path prefixes, so a request tests the route patterns of every router
+  // before the one that serves it: the hot paths (intake, webhooks, claims and ticket work) go first.
   app.use(intakeRouter(deps));
   app.use(webhooksRouter(deps));
+  app.use(agentsRouter(deps));
+  app.use(ticketWorkRouter(deps));
   app.use(ticketsRouter(deps));
+  app.use(apiKeysRouter(deps));
   app.use(kbRouter(deps));
   app.use(reviewsRouter(deps));
   app.use(deliveriesRouter(deps));
   app.use(sourcesRouter(deps));
   app.use(customersRouter(deps));
   app.use(auditRouter(deps));
-  app.use(agentsRouter(deps));
-  app.use(ticketWorkRouter(deps));
   app.use(slaRouter(deps));
   app.use(statsRouter(deps));
   app.use(policiesRouter(deps));
+
+  app.use(healthRouter(deps));
+  app.use(dashboardRouter());
+  app.use(docsRouter());
+  // Outside /v1: scrapers and browsers authenticate their own way (see docs/operations.md).
+  app.use(metricsRouter(deps));
+  app.use(queueBoardRouter(deps));
 
   app.use((req) => {
     throw new AppError('NOT_FOUND', `No route for ${req.method} ${req.path}.`);
