@@ -30,6 +30,9 @@ import { docsRouter } from './modules/docs';
 export function buildApp(deps: Deps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Express hashes every response body for an ETag; API answers are per request and no client sends
+  // If-None-Match, so that is a SHA-1 per request for nothing. Static assets keep theirs (serve-static).
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.use(httpMetrics());
   app.use(requestLog(deps.logger));
