@@ -52,52 +52,51 @@ const KIND = Uint8Array.from({ length: 0x100 }, (_, code) => {
   return UNREAD;
 });
 
+/** Where recent tokens start, by token number modulo its length (a power of two above any `before`). */
+const starts = new Int32Array(16);
+
 /**
  * The library's tokens of `text` that are in `words`, each with the `before` tokens that precede it, as
  * one phrase that the library splits into exactly those tokens (runs of adjacent ones are sliced whole).
  * Undefined when the text holds a code unit this reading does not cover: then pass the whole text.
  */
 export function scoredContext(text: string, words: Uint8Array, before: number): string | undefined {
-  // Where the last `before` tokens and the current one start, by token number modulo the length.
-  const starts = new Array<number>(before + 1).fill(0);
+  if (before >= starts.length) throw new Error(`scoredContext keeps at most ${starts.length - 1} tokens before a word`);
+  const mask = starts.length - 1;
   let phrase = '';
   let token = 0;
-  let start = -1;
-  let hash = 0;
   let runStart = 0;
   let runEnd = 0;
   let runLast = -2;
-  for (let i = 0; i <= text.length; i++) {
-    let kind = SEPARATOR;
-    let code = 0;
-    if (i < text.length) {
-      code = text.charCodeAt(i);
-      if (code > 0xff) return undefined;
-      kind = KIND[code];
-      if (kind === LONE_SPACE) kind = KIND[text.charCodeAt(i - 1)] === WORD && KIND[text.charCodeAt(i + 1)] === WORD ? WORD : SEPARATOR;
-      else if (kind === UNREAD) return undefined;
-    }
-    if (kind === WORD) {
-      if (start < 0) {
-        start = i;
-        hash = FNV_OFFSET;
-      }
-      hash = Math.imul(hash ^ code, FNV_PRIME);
+  for (let i = 0; i < text.length; ) {
+    let code = text.charCodeAt(i);
+    let kind = code > 0xff ? UNREAD : KIND[code];
+    if (kind === UNREAD) return undefined;
+    // A lone space that belongs to a word is read with the word below; any other starts none.
+    if (kind !== WORD) {
+      i++;
       continue;
     }
-    if (start < 0) continue;
-    starts[token % starts.length] = start;
+    const start = i;
+    let hash = FNV_OFFSET;
+    for (;;) {
+      hash = Math.imul(hash ^ code, FNV_PRIME);
+      if (++i === text.length) break;
+      code = text.charCodeAt(i);
+      kind = code > 0xff ? UNREAD : KIND[code];
+      if (kind !== WORD && !(kind === LONE_SPACE && KIND[text.charCodeAt(i + 1)] === WORD)) break;
+    }
+    starts[token & mask] = start;
     if (words[byteOf(hash)] & bitOf(hash)) {
       const first = Math.max(0, token - before);
       if (first > runLast + 1) {
         if (runLast >= 0) phrase += phrase ? ` ${text.slice(runStart, runEnd)}` : text.slice(runStart, runEnd);
-        runStart = starts[first % starts.length];
+        runStart = starts[first & mask];
       }
       runEnd = i;
       runLast = token;
     }
     token++;
-    start = -1;
   }
   if (runLast >= 0) phrase += phrase ? ` ${text.slice(runStart, runEnd)}` : text.slice(runStart, runEnd);
   return phrase;
