@@ -1,5 +1,19 @@
-/** Scoring throughput on ~1 KB bodies: `npx tsx bench/scoring.bench.ts` prints messages per second on one core. */
+/**
+ * Scoring throughput on ~1 KB bodies: `npx tsx bench/scoring.bench.ts` prints messages per second on one core.
+ * `BENCH_CALLS=<n>` instead scores the intake bench's bodies exactly n times and exits, for instruction
+ * counts that hold on a busy machine: run it under `valgrind --tool=callgrind node --single-threaded
+ * --import tsx bench/scoring.bench.ts` at two n and divide the difference by the difference in calls.
+ */
 import { scoreTicket } from '../src/modules/scoring';
+import { SUBJECT, ticketText } from './intake-tickets';
+
+const calls = Number(process.env.BENCH_CALLS ?? 0);
+if (calls > 0) {
+  const intake = Array.from({ length: 30 }, (_, i) => ({ subject: SUBJECT, body: ticketText(i) }));
+  for (let i = 0; i < calls; i++) scoreTicket(intake[i % intake.length]);
+  console.log(`scoreTicket: ${calls} calls on the intake bodies`);
+  process.exit(0);
+}
 
 /** Each message is in one language, as real ones are; English dominates, as in the labelled table. */
 const PARAGRAPHS: string[][] = [

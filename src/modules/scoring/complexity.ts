@@ -37,6 +37,8 @@ const TECHNICAL_SIGNALS: RegExp[] = [
   /\b(?:API|SDK|webhook|OAuth|SSO|SAML|DNS|SMTP|TLS|SSL|JSON|XML|CSV|endpoint|token)\b/g,
 ];
 const DIGIT = /\d/;
+/** Every identifier form ends in four digits in a row; most messages have none and skip the regex. */
+const FOUR_DIGITS = /\d{4}/;
 const IDENTIFIER = /(?:#\s?\d{4,}|\b[A-Z]{1,4}-?\d{4,}\b|\b(?:order|commande|pedido|bestellung|encomenda|invoice|account|ticket|case)\s*(?:no\.?|number|nr\.?|n[°º]|#)?\s*:?\s*[A-Z0-9-]*\d{4,}[A-Z0-9-]*)/gi;
 
 export interface ComplexityResult {
@@ -55,7 +57,7 @@ export function scoreComplexity(body: string, topics: readonly Topic[]): Complex
   let technicalSignals = 0;
   for (const signal of TECHNICAL_SIGNALS) technicalSignals += body.match(signal)?.length ?? 0;
   if (digits) for (const signal of TECHNICAL_SIGNALS_WITH_DIGITS) technicalSignals += body.match(signal)?.length ?? 0;
-  const identifiers = digits ? new Set((body.match(IDENTIFIER) ?? []).map((id) => id.replace(/\D/g, ''))).size : 0;
+  const identifiers = digits && FOUR_DIGITS.test(body) ? new Set((body.match(IDENTIFIER) ?? []).map((id) => id.replace(/\D/g, ''))).size : 0;
 
   const features: Record<ComplexityFeature, number> = {
     length: WEIGHTS.length * saturate(body.length, LONG_MESSAGE_CHARS),

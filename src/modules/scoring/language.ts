@@ -42,13 +42,19 @@ const URLS_AND_CODES = /\bhttps?:\/\/\S+|[\w.+-]+@[\w.-]+|\b\w*\d[\w-]*/g;
  * position, which is most of the cost, and cannot match without one.
  */
 const URLS_AND_CODES_NO_AT = /\bhttps?:\/\/\S+|\b\w*\d[\w-]*/g;
+/** Without "@", "http" or a digit neither regex can match, and the opening stays as it is. */
+const DIGIT = /\d/;
 
 /**
  * ISO 639-1 code of the text's language, or 'und' when it is too short or unclear to tell.
  */
 export function detectLanguage(text: string): string {
   const opening = text.slice(0, STOPWORD_SAMPLE_CHARS);
-  const cleaned = opening.replace(opening.includes('@') ? URLS_AND_CODES : URLS_AND_CODES_NO_AT, ' ');
+  const cleaned = opening.includes('@')
+    ? opening.replace(URLS_AND_CODES, ' ')
+    : DIGIT.test(opening) || opening.includes('http')
+      ? opening.replace(URLS_AND_CODES_NO_AT, ' ')
+      : opening;
   let nonLatin = 0;
   let latin = 0;
   for (let i = 0; i < cleaned.length; i++) {

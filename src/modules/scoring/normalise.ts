@@ -7,9 +7,26 @@ const APOSTROPHES = /[\u2018\u2019\u02bc\u0060\u00b4]/g;
  */
 const WHITESPACE_TO_COLLAPSE = /\s{2,}|[^\S ]/g;
 
+function foldAnyText(text: string): string {
+  return text.normalize('NFD').replace(COMBINING_MARKS, '').toLowerCase();
+}
+
+/**
+ * Latin-1 folds one character at a time (no Latin-1 character is a combining mark, and none lowercases
+ * by context), so a Latin-1 text needs only its accented letters replaced, then lowercasing: a third
+ * cheaper than NFD, which also turns the text into two-byte strings for every later pass.
+ */
+const LATIN_1 = Array.from({ length: 0x100 }, (_, code) => String.fromCharCode(code));
+const ACCENTED = LATIN_1.filter((c) => foldAnyText(c) !== c.toLowerCase());
+const FOLDED = new Map(ACCENTED.map((c) => [c, foldAnyText(c)]));
+const ACCENTED_LETTER = new RegExp(`[${ACCENTED.join('')}]`, 'g');
+const BEYOND_LATIN_1 = /[^\0-\xff]/;
+const foldAccented = (c: string) => FOLDED.get(c) ?? c;
+
 /** Accents folded ("É" to "e") and lowercased: the first step of `normalise`, which sentiment also reads. */
 export function fold(text: string): string {
-  return text.normalize('NFD').replace(COMBINING_MARKS, '').toLowerCase();
+  if (BEYOND_LATIN_1.test(text)) return foldAnyText(text);
+  return text.replace(ACCENTED_LETTER, foldAccented).toLowerCase();
 }
 
 /**

@@ -44,6 +44,8 @@ export function scoreTicket(input: ScoreInput): TicketScore {
 
   const topics = detectTopics(normalised, flags);
   const { complexity, features } = scoreComplexity(text, topics);
+  const complexityFeatures: Record<string, number> = {};
+  for (const feature in features) complexityFeatures[feature] = round(features[feature as keyof typeof features]);
   return {
     sentiment: round(scoreSentiment(text, language, folded)),
     complexity: round(complexity),
@@ -52,7 +54,7 @@ export function scoreTicket(input: ScoreInput): TicketScore {
     language,
     dissatisfied: dissatisfaction !== undefined,
     evidence,
-    complexityFeatures: Object.fromEntries(Object.entries(features).map(([k, v]) => [k, round(v)])),
+    complexityFeatures,
     scorerVersion: SCORER_VERSION,
   };
 }

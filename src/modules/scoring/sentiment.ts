@@ -1,5 +1,6 @@
 import Sentiment from 'sentiment';
 import { fold } from './normalise';
+import { scoredContext, wordBitmap } from './sentiment-context';
 import afinnEn from 'sentiment/languages/en/labels.json';
 import enRules from './lexicons/sentiment/en.json';
 import esRules from './lexicons/sentiment/es.json';
@@ -77,7 +78,14 @@ function makeStrategy(rules: SentimentRules) {
 }
 
 const analyser = new Sentiment();
-const REGISTERED: Record<string, string> = {};
+
+interface Registered {
+  key: string;
+  /** The labels and contrast words: the tokens `scoredContext` keeps. */
+  words: Uint8Array;
+}
+
+const REGISTERED: Record<string, Registered> = {};
 const emojiLabels = emoji.labels as Record<string, number>;
 for (const [code, rules, base] of [
   ['en', enRules, afinnEn],
@@ -92,7 +100,7 @@ for (const [code, rules, base] of [
   analyser.registerLanguage(key, { labels, scoringStrategy: makeStrategy(rules) });
   // Registering merges the library's emoji ranking over our labels; our emoji weights must win.
   Object.assign(labels, emojiLabels);
-  REGISTERED[code] = key;
+  REGISTERED[code] = { key, words: wordBitmap([...Object.keys(labels), ...rules.contrasts]) };
 }
 
 const EMOJI = /\p{Extended_Pictographic}/gu;
@@ -110,7 +118,7 @@ const CAPS_WORD = /\b[A-ZÀ-ÖØ-Þ]{3,}\b/g;
  * and "!" emphasis, then VADER's normalisation. Unknown languages are scored with the English lexicon.
  */
 export function scoreSentiment(text: string, language: string, folded = fold(text)): number {
-  const key = REGISTERED[language] ?? REGISTERED.en;
+  const { key, words } = REGISTERED[language] ?? REGISTERED.en;
   // Emoji, their modifiers, the extra punctuation and curly quotes all lie above U+00A0; most
   // messages have nothing there to rewrite, and no apostrophe to split an elision at.
   let prepared = folded;
@@ -118,7 +126,8 @@ export function scoreSentiment(text: string, language: string, folded = fold(tex
     prepared = prepared.replace(EMOJI_MODIFIERS, '').replace(EMOJI, ' $& ').replace(EXTRA_PUNCTUATION, ' ').replace(CURLY_APOSTROPHES, "'");
   }
   if (prepared.includes("'")) prepared = prepared.replace(ELISION, '$1e ');
-  const result = analyser.analyze(prepared, { language: key });
+  // The library reads every token; only the ones it may score and the few before each can change the result.
+  const result = analyser.analyze(scoredContext(prepared, words, NEGATION_SCOPE) ?? prepared, { language: key });
   let raw = result.score;
 
   const shouted = new Set((text.match(CAPS_WORD) ?? []).map(fold));
