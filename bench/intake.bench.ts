@@ -172,7 +172,7 @@ export async function benchIntake(): Promise<void> {
     [`handoff POST /v1/tickets, ${FIXED_RATE}/s`]: row(handoffFixed),
   });
   console.log(`ratio handoff / bare at ${CONNECTIONS} connections: ${(handoff.rps / baseline.rps).toFixed(2)}`);
-  console.log(`p99 at ${FIXED_RATE}/s: handoff ${handoffFixed.p99} ms, bare ${baselineFixed.p99} ms, difference ${handoffFixed.p99 - baselineFixed.p99} ms`);
+  console.log(`p99 at ${FIXED_RATE}/s: handoff ${handoffFixed.p99} ms, bare ${baselineFixed.p99} ms, difference ${(handoffFixed.p99 - baselineFixed.p99).toFixed(1)} ms`);
   console.log(
     `scoring: ${Math.round(scoringUs)} µs CPU per ticket on these bodies = ${((100 * scoringUs) / handoff.cpuUsPerRequest).toFixed(1)} % of intake's server CPU per request`,
   );
