@@ -40,8 +40,7 @@ export async function escalateToHuman(deps: Deps, args: EscalateArgs): Promise<b
   // An AI-routed ticket's due times were the AI's promise; a person gets the human targets from now.
   const due = ticket.route === 'ai' || ticket.status === 'resolved' ? computeDueTimes(ticket.priority, now, policies) : null;
   const draft = args.draft?.text.trim() ? args.draft : null;
-  // The notice comes after the customer's message of the same instant, so the thread reads in order.
-  const noticeAt = new Date(now.getTime() + 1);
+  const noticeAt = noticeTime(now);
   const noticeId = randomUUID();
   const notice = escalationNotice(ticket.language, due?.firstResponseDueAt ?? ticket.firstResponseDueAt ?? now, now);
   const payload = ticket.callbackUrl ? messagePayload(ticket, { id: noticeId, author: 'system', createdAt: noticeAt }, notice) : null;
@@ -95,12 +94,8 @@ const ESCALATE = `
   )
   SELECT (SELECT count(*) FROM moved)::int AS moved, (SELECT id FROM delivery) AS "deliveryId"`;
 
-/** The customer-visible escalation notice and its outbox row, in the caller's transaction. */
-async function createNotice(tx: Tx, deps: Pick<Deps, 'cipher'>, ticket: EscalatedTicket, dueAt: Date, now: Date, createdAt: Date): Promise<string | null> {
-  const body = escalationNotice(ticket.language, dueAt, now);
-  const notice = await tx.message.create({ data: { ticketId: ticket.id, author: 'system', bodyEnc: deps.cipher.encrypt(body), createdAt } });
-  return recordDelivery(tx, deps.cipher, ticket, notice, body);
-}
+/** The notice comes after the customer's message of the same instant, so the thread reads in order. */
+const noticeTime = (now: Date) => new Date(now.getTime() + 1);
 
 /**
  * Tells the customer that a person now has their ticket and by when; used by a follow-up that moved
@@ -110,6 +105,7 @@ async function createNotice(tx: Tx, deps: Pick<Deps, 'cipher'>, ticket: Escalate
  */
 export async function recordEscalationNotice(tx: Tx, deps: Pick<Deps, 'cipher'>, ticketId: string, now: Date): Promise<string | null> {
   const ticket = await tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
-  // After the customer's message of the same instant, so the thread reads in order.
-  return createNotice(tx, deps, ticket, ticket.firstResponseDueAt ?? now, now, new Date(now.getTime() + 1));
+  const body = escalationNotice(ticket.language, ticket.firstResponseDueAt ?? now, now);
+  const notice = await tx.message.create({ data: { ticketId, author: 'system', bodyEnc: deps.cipher.encrypt(body), createdAt: noticeTime(now) } });
+  return recordDelivery(tx, deps.cipher, ticket, notice, body);
 }
