@@ -6,6 +6,8 @@
  *   BENCH_SECONDS=2 npm run bench  smoke run
  */
 import express from 'express';
+import { Queue } from 'bullmq';
+import pg from 'pg';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { buildApp } from '../src/app';
@@ -89,6 +91,37 @@ export function bareIntakeApp(): express.Express {
   return bare;
 }
 
+/**
+ * The issue's ladder of limits, in this run: the bare handler plus one plain `pg` INSERT per request
+ * (idempotent on source and external id, as intake is), and plus a BullMQ `add` after it. Whatever
+ * intake does beyond keeping its guarantees is the distance from the last rung.
+ */
+export async function bareWriteApp(databaseUrl: string, poolSize: number, queue?: Queue): Promise<{ app: express.Express; close(): Promise<void> }> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  await pool.query(`CREATE SCHEMA IF NOT EXISTS bench_baseline;
+    CREATE TABLE IF NOT EXISTS bench_baseline.tickets (
+      id uuid PRIMARY KEY, source text NOT NULL, external_id text NOT NULL, body text NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(), UNIQUE (source, external_id));
+    TRUNCATE bench_baseline.tickets`);
+  const app = express();
+  app.post('/v1/tickets', express.json({ limit: 64 * 1024 }), async (req, res) => {
+    const parsed = newTicketSchema.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: true });
+      return;
+    }
+    const id = randomUUID();
+    const { rowCount } = await pool.query({
+      name: 'bench-insert',
+      text: 'INSERT INTO bench_baseline.tickets (id, source, external_id, body) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+      values: [id, parsed.data.source, parsed.data.externalId, parsed.data.body],
+    });
+    if (queue && rowCount) await queue.add('answer', { ticketId: id }, { jobId: id, removeOnComplete: true });
+    res.status(rowCount ? 202 : 200).json({ id });
+  });
+  return { app, close: () => pool.end() };
+}
+
 /** scoreTicket's CPU time per ticket on exactly the bodies intake was sent, in this process. */
 function scoringUsPerTicket(): number {
   const n = 2_000;
@@ -106,21 +139,30 @@ function scoringUsPerTicket(): number {
  */
 export async function intakeRuns(
   generator: LoadGenerator,
-  urls: { bare: string; handoff: string },
+  urls: { bare: string; handoff: string; rungs?: Record<string, string> },
   auth: Record<string, string>,
   seconds: number,
   profileFile?: string,
-): Promise<{ bare: Measured; handoff: Measured; bareFixed: Measured; handoffFixed: Measured }> {
+): Promise<{ bare: Measured; handoff: Measured; bareFixed: Measured; handoffFixed: Measured; rungs: Record<string, Measured>; rungsFixed: Record<string, Measured> }> {
   const warm = Math.max(1, Math.round(seconds / 4));
+  const rungUrls = Object.entries(urls.rungs ?? {});
+  const runRungs = async (rate?: number) => {
+    const out: Record<string, Measured> = {};
+    for (const [name, url] of rungUrls) out[name] = await load(generator, { url, headers: {}, connections: CONNECTIONS, seconds, rate });
+    return out;
+  };
   await load(generator, { url: urls.bare, headers: {}, connections: CONNECTIONS, seconds: warm });
+  for (const [, url] of rungUrls) await load(generator, { url, headers: {}, connections: CONNECTIONS, seconds: warm });
   await load(generator, { url: urls.handoff, headers: auth, connections: CONNECTIONS, seconds: warm });
   const bare = await load(generator, { url: urls.bare, headers: {}, connections: CONNECTIONS, seconds });
+  const rungs = await runRungs();
   const profiler = profileFile ? await startCpuProfile() : undefined;
   const handoff = await load(generator, { url: urls.handoff, headers: auth, connections: CONNECTIONS, seconds });
   if (profiler) console.log(await profiler.stop(profileFile!));
   const bareFixed = await load(generator, { url: urls.bare, headers: {}, connections: CONNECTIONS, seconds, rate: FIXED_RATE });
+  const rungsFixed = await runRungs(FIXED_RATE);
   const handoffFixed = await load(generator, { url: urls.handoff, headers: auth, connections: CONNECTIONS, seconds, rate: FIXED_RATE });
-  return { bare, handoff, bareFixed, handoffFixed };
+  return { bare, handoff, bareFixed, handoffFixed, rungs, rungsFixed };
 }
 
 export async function benchIntake(): Promise<void> {
@@ -143,13 +185,27 @@ export async function benchIntake(): Promise<void> {
   await deps.pool.query('VACUUM ANALYZE');
 
   const bareServer = await listen(bareIntakeApp());
+  const bareQueue = new Queue('bench-bare', { connection: deps.redis, prefix: config.queuePrefix });
+  const insertApp = await bareWriteApp(databaseUrl, config.databasePoolSize);
+  const insertAddApp = await bareWriteApp(databaseUrl, config.databasePoolSize, bareQueue);
+  const insertServer = await listen(insertApp.app);
+  const insertAddServer = await listen(insertAddApp.app);
   const handoffServer = await listen(buildApp(deps));
   const bareUrl = `${bareServer.url}/v1/tickets`;
   const handoffUrl = `${handoffServer.url}/v1/tickets`;
   const auth = { authorization: `Bearer ${ADMIN}` };
+  const rungNames = { insert: '+ pg INSERT', insertAdd: '+ pg INSERT + BullMQ add' };
 
   const generator = startLoadGenerator();
-  const { bare: baseline, handoff, bareFixed: baselineFixed, handoffFixed } = await intakeRuns(generator, { bare: bareUrl, handoff: handoffUrl }, auth, SECONDS, process.env.BENCH_PROFILE);
+  const {
+    bare: baseline, handoff, bareFixed: baselineFixed, handoffFixed, rungs, rungsFixed,
+  } = await intakeRuns(
+    generator,
+    { bare: bareUrl, handoff: handoffUrl, rungs: { [rungNames.insert]: `${insertServer.url}/v1/tickets`, [rungNames.insertAdd]: `${insertAddServer.url}/v1/tickets` } },
+    auth,
+    SECONDS,
+    process.env.BENCH_PROFILE,
+  );
   generator.stop();
   const scoringUs = scoringUsPerTicket();
 
@@ -167,17 +223,28 @@ export async function benchIntake(): Promise<void> {
   console.log(`\nIntake, ${SECONDS} s per run, one server process, load from another process`);
   console.table({
     [`bare express + zod, ${CONNECTIONS} connections`]: row(baseline),
+    ...Object.fromEntries(Object.entries(rungs).map(([name, m]) => [`bare ${name}, ${CONNECTIONS} connections`, row(m)])),
     [`handoff POST /v1/tickets, ${CONNECTIONS} connections`]: row(handoff),
     [`bare express + zod, ${FIXED_RATE}/s`]: row(baselineFixed),
+    ...Object.fromEntries(Object.entries(rungsFixed).map(([name, m]) => [`bare ${name}, ${FIXED_RATE}/s`, row(m)])),
     [`handoff POST /v1/tickets, ${FIXED_RATE}/s`]: row(handoffFixed),
   });
-  console.log(`ratio handoff / bare at ${CONNECTIONS} connections: ${(handoff.rps / baseline.rps).toFixed(2)}`);
-  console.log(`p99 at ${FIXED_RATE}/s: handoff ${handoffFixed.p99} ms, bare ${baselineFixed.p99} ms, difference ${(handoffFixed.p99 - baselineFixed.p99).toFixed(1)} ms`);
+  const limit = rungs[rungNames.insertAdd];
+  const limitFixed = rungsFixed[rungNames.insertAdd];
+  console.log(`ratio handoff / bare at ${CONNECTIONS} connections: ${(handoff.rps / baseline.rps).toFixed(2)} (bare ${rungNames.insertAdd}: ${(limit.rps / baseline.rps).toFixed(2)}; handoff / that: ${(handoff.rps / limit.rps).toFixed(2)})`);
+  console.log(
+    `p99 at ${FIXED_RATE}/s: handoff ${handoffFixed.p99} ms, bare ${baselineFixed.p99} ms, difference ${(handoffFixed.p99 - baselineFixed.p99).toFixed(1)} ms ` +
+      `(bare ${rungNames.insertAdd}: ${limitFixed.p99} ms, +${(limitFixed.p99 - baselineFixed.p99).toFixed(1)} ms)`,
+  );
   console.log(
     `scoring: ${Math.round(scoringUs)} µs CPU per ticket on these bodies = ${((100 * scoringUs) / handoff.cpuUsPerRequest).toFixed(1)} % of intake's server CPU per request`,
   );
 
   await bareServer.close();
+  await Promise.all([insertServer.close(), insertAddServer.close()]);
+  await Promise.all([insertApp.close(), insertAddApp.close()]);
+  await bareQueue.obliterate({ force: true }).catch(() => undefined);
+  await bareQueue.close();
   await handoffServer.close();
   await deps.queues.aiAnswer.obliterate({ force: true }).catch(() => undefined);
   await deps.close();
