@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AI_ANSWER_JOB_OPTIONS } from '../../src/shared/queue/queues';
 import { apiClient, type ApiClient } from '../support/api-client';
 import { buildTicket, createKey } from '../support/factories';
 import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
@@ -65,6 +66,18 @@ describe('POST /v1/tickets', () => {
     const job = await app.deps.queues.aiAnswer.getJob(res.body.id);
     // Ids only: BullMQ keeps job data in clear text.
     expect(job?.data).toEqual({ ticketId: res.body.id, requestId: res.headers.get('x-request-id') });
+    expect(job?.opts).toMatchObject({ attempts: AI_ANSWER_JOB_OPTIONS.attempts, backoff: { type: 'exponential' } });
+  });
+
+  test('when 12 routine questions arrive at once, then each has its own ai-answer job with the same retry options', async () => {
+    const answers = await Promise.all(Array.from({ length: 12 }, () => webhook.post('/v1/tickets', buildTicket())));
+    for (const res of answers) {
+      expect(res.status).toBe(202);
+      expect(res.body.status).toBe('ai_queued');
+      const job = await app.deps.queues.aiAnswer.getJob(res.body.id);
+      expect(job?.data.ticketId).toBe(res.body.id);
+      expect(job?.opts).toMatchObject({ attempts: AI_ANSWER_JOB_OPTIONS.attempts, backoff: { type: 'exponential' } });
+    }
   });
 
   test('when the customer asks for a person, then the ticket waits for a human with due times from the policy and no AI job', async () => {

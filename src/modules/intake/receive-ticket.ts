@@ -105,7 +105,9 @@ const aiAnswerAdder = batcherPer((queue: Queues['aiAnswer']) =>
     maxItems: 100,
     maxInFlight: 2,
     async run(jobs) {
-      await queue.addBulk(jobs);
+      // addBulk always goes through an ioredis pipeline; a lone job (the steady-rate case) skips it.
+      if (jobs.length === 1) await queue.add(jobs[0].name, jobs[0].data, jobs[0].opts);
+      else await queue.addBulk(jobs);
       return jobs.map(() => true as const);
     },
   }),
