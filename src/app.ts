@@ -8,6 +8,7 @@ import { httpMetrics, metricsRouter } from './shared/http/metrics.routes';
 import { parseJson, rejectDangerousJson, requireJson } from './shared/http/json-body';
 import { rateLimits } from './shared/http/rate-limit';
 import { requestLog } from './shared/http/request-log';
+import { inOrder } from './shared/http/in-order';
 import { authenticate, recogniseKnownKey } from './modules/auth/authenticate';
 import { apiKeysRouter } from './modules/auth/api-keys.routes';
 import { intakeRouter } from './modules/intake/intake.routes';
@@ -34,9 +35,7 @@ export function buildApp(deps: Deps): Express {
   // If-None-Match, so that is a SHA-1 per request for nothing. Static assets keep theirs (serve-static).
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
-  app.use(httpMetrics());
-  app.use(requestLog(deps.logger));
-  app.use(helmet());
+  app.use(inOrder(httpMetrics(), requestLog(deps.logger), helmet()));
 
   const { redis, config } = deps;
   // Per IP a looser budget than per key: one helpdesk may send for several keys from one address.
@@ -49,13 +48,15 @@ export function buildApp(deps: Deps): Express {
   );
   app.use(
     '/v1',
-    recogniseKnownKey(config.adminApiKey),
-    limits.beforeAuth,
-    authenticate(deps.db, config.adminApiKey),
-    limits.afterAuth,
-    requireJson,
-    parseJson(config.bodyLimitBytes),
-    rejectDangerousJson,
+    inOrder(
+      recogniseKnownKey(config.adminApiKey),
+      limits.beforeAuth,
+      authenticate(deps.db, config.adminApiKey),
+      limits.afterAuth,
+      requireJson,
+      parseJson(config.bodyLimitBytes),
+      rejectDangerousJson,
+    ),
   );
   // Routers are mounted without path prefixes, so a request tests the route patterns of every router
   // before the one that serves it: the hot paths (intake, webhooks, claims and ticket work) go first.
