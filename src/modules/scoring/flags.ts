@@ -73,10 +73,17 @@ const WHOLE_MESSAGE_HUMAN = new RegExp(`^(?:${patternsOf({ any: flagLexicon.whol
 const WHOLE_MESSAGE_HUMAN_ENTRY: Entry = { id: 'human_requested/whole/any/0' };
 /** Only very short messages can be a bare "agent please"; longer ones mention agents in passing. */
 const WHOLE_MESSAGE_MAX_CHARS = 60;
-const TOPIC_LEXICONS = TOPICS.filter((t) => t !== 'general').map((topic) => {
-  const source = ((topicLexicon as unknown as Record<string, string[]>)[topic] ?? []).join('|');
-  return { topic, regex: new RegExp(`\\b(?:${source})(?![a-z0-9])`), requirement: requirementOf(source) };
-});
+/**
+ * A regex per line of a topic (one language each): a line's required words rule it out far more often
+ * than the whole topic's do, and a topic is mentioned when any of its lines matches.
+ */
+const TOPIC_LEXICONS = TOPICS.filter((t) => t !== 'general').map((topic) => ({
+  topic,
+  lines: ((topicLexicon as unknown as Record<string, string[]>)[topic] ?? []).map((source) => ({
+    regex: new RegExp(`\\b(?:${source})(?![a-z0-9])`),
+    requirement: requirementOf(source),
+  })),
+}));
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const CUE = new RegExp(`(?:^|[^a-z0-9'])(?:${negation.cues.map(escape).join('|')})(?![a-z0-9'])|(?:^|[^a-z0-9])n'[a-z]`);
@@ -195,7 +202,9 @@ export function detectDissatisfaction(text: string): Evidence | undefined {
 export function detectTopics(text: string, flags: readonly Flag[]): Topic[] {
   const topics = new Set<Topic>();
   const prefixes = wordPrefixes(text);
-  for (const { topic, regex, requirement } of TOPIC_LEXICONS) if (satisfied(requirement, prefixes) && regex.test(text)) topics.add(topic);
+  for (const { topic, lines } of TOPIC_LEXICONS) {
+    if (lines.some(({ regex, requirement }) => satisfied(requirement, prefixes) && regex.test(text))) topics.add(topic);
+  }
   // The flags are the strongest topic evidence there is; a legal threat is a legal matter whatever words it used.
   if (flags.includes('billing_dispute')) topics.add('billing');
   if (flags.includes('fraud_or_security')) topics.add('account');
