@@ -13,19 +13,12 @@ interface Entry {
 }
 
 interface CompiledLexicon {
-  /** Per entry, in lexicon order: the entry, its pattern, its own regex and what it cannot match without. */
+  /** Per entry, in lexicon order: the entry, its own regex and what it cannot match without. */
   entries: Entry[];
-  patterns: string[];
   regexes: RegExp[];
   requirements: Requirement[];
   negatable: boolean;
-  /** Combinations of entries a text could match, seen once (by entry indices); bounded, so memory stays flat. */
-  seen: Set<string>;
-  /** One regex for each combination seen again: a capturing group per entry, so a single scan finds the match. */
-  combined: Map<string, RegExp>;
 }
-
-const MAX_COMBINATIONS = 512;
 
 const FRAGMENT = /\{([A-Z_]+)\}/g;
 const fragments = flagLexicon.fragments as Record<string, string>;
@@ -43,22 +36,16 @@ function patternsOf(byLanguage: Languages): { language: string; index: number; p
 }
 
 /**
- * Each entry's own regex, compiled once, and a regex over a combination of entries only once that
- * combination comes back: most new texts bring a new combination, and compiling a regex for each cost
- * more than scanning with the entries one by one.
+ * One regex per lexicon entry, compiled once. Each message can match a different few entries, and a
+ * regex over just those (one per combination seen) cost a compilation for almost every new message.
  */
 function compile(name: string, byLanguage: Languages, negatable: boolean): CompiledLexicon {
   const patterns = patternsOf(byLanguage);
-  const probe = new RegExp(`${patterns.map(({ pattern }) => `(${pattern})`).join('|')}|`).exec('');
-  if (probe && probe.length - 1 !== patterns.length) throw new Error(`Lexicon ${name} has a capturing group; use (?:...)`);
   return {
     entries: patterns.map(({ language, index }) => ({ id: `${name}/${language}/${index}` })),
-    patterns: patterns.map(({ pattern }) => pattern),
     regexes: patterns.map(({ pattern }) => new RegExp(`\\b(?:${pattern})(?![a-z0-9])`, 'g')),
     requirements: patterns.map(({ pattern }) => requirementOf(pattern)),
     negatable,
-    seen: new Set(),
-    combined: new Map(),
   };
 }
 
@@ -106,46 +93,14 @@ function isNegated(text: string, index: number): boolean {
   return CUE.test(window) && !INABILITY.test(window);
 }
 
-/** The entry the lexicon finds first in the text: the earliest match that is not negated. */
+/**
+ * The entry the lexicon's entries as one alternation would find: the earliest match that is not negated,
+ * the first entry in lexicon order at a tie, and after a negated match the search goes on from its end.
+ * Only the entries whose required words the text has are run; each keeps its next match from `from` on.
+ */
 function firstMatch(text: string, lexicon: CompiledLexicon, prefixes: WordPrefixes): Entry | undefined {
   const kept = satisfiedIndices(lexicon.requirements, prefixes);
   if (kept.length === 0) return undefined;
-  const combined = kept.length > 1 ? combinedRegex(lexicon, kept) : undefined;
-  return combined ? firstOfCombined(text, lexicon, kept, combined) : firstOfEach(text, lexicon, kept);
-}
-
-/** The regex over the kept entries if this combination was seen before; undefined the first time. */
-function combinedRegex(lexicon: CompiledLexicon, kept: number[]): RegExp | undefined {
-  const key = kept.join(',');
-  let regex = lexicon.combined.get(key);
-  if (regex) return regex;
-  if (!lexicon.seen.has(key)) {
-    if (lexicon.seen.size >= MAX_COMBINATIONS) lexicon.seen.clear();
-    lexicon.seen.add(key);
-    return undefined;
-  }
-  if (lexicon.combined.size >= MAX_COMBINATIONS) lexicon.combined.clear();
-  regex = new RegExp(`\\b(?:${kept.map((i) => `(${lexicon.patterns[i]})`).join('|')})(?![a-z0-9])`, 'g');
-  lexicon.combined.set(key, regex);
-  return regex;
-}
-
-function firstOfCombined(text: string, lexicon: CompiledLexicon, kept: number[], regex: RegExp): Entry | undefined {
-  regex.lastIndex = 0;
-  for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
-    if (!lexicon.negatable || !isNegated(text, m.index)) {
-      for (let g = 1; g < m.length; g++) if (m[g] !== undefined) return lexicon.entries[kept[g - 1]];
-    }
-    if (m[0] === '') regex.lastIndex++;
-  }
-  return undefined;
-}
-
-/**
- * What the combined regex would find, from the entries' own regexes: the earliest match, the first
- * entry at a tie, and after a negated match the search goes on from its end. Each entry keeps its next match.
- */
-function firstOfEach(text: string, lexicon: CompiledLexicon, kept: number[]): Entry | undefined {
   const next = kept.map((i) => matchFrom(lexicon.regexes[i], text, 0));
   for (;;) {
     let best = -1;
