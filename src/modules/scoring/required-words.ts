@@ -12,12 +12,6 @@
 
 /** Word prefixes are compared on this many characters: short enough to index cheaply, long enough to tell words apart. */
 const PREFIX = 4;
-/**
- * A shorter run that must be a whole word (a delimiter follows it in the pattern) is required as that
- * word, not as a prefix: "rep " needs the word "rep", which "reply" and "report" do not give. Whole words
- * have codes of their own, from this one on, below the prefix codes' 37^PREFIX.
- */
-const CODES = 37 ** PREFIX;
 const ALNUM = /[a-z0-9]/;
 
 /**
@@ -138,14 +132,9 @@ function itemsOf(source: string): Item[] {
   return items;
 }
 
-/** Characters a prefix code stands for; a whole word counts as long as the prefix it also is. */
-function lengthOf(code: number): number {
-  return code >= CODES ? lengthOf(code - CODES) : Math.ceil(Math.log(code + 1) / Math.log(37));
-}
-
-/** How rare a set's words are: its shortest prefix decides, then its size. */
+/** How rare a set's words are: its shortest prefix decides (longer prefixes have larger codes), then its size. */
 function rarity(set: Set<number>): number {
-  return Math.min(...[...set].map(lengthOf)) * 100 - set.size;
+  return Math.min(...[...set].map((w) => Math.ceil(Math.log(w + 1) / Math.log(37)))) * 100 - set.size;
 }
 
 /** The rarest single set of a reading. */
@@ -178,9 +167,8 @@ function read(source: string, wordStart: boolean): Reading {
   let atWordStart = wordStart;
   let run = '';
   let runAtWordStart = false;
-  const endRun = (next?: Item) => {
-    const wholeWord = run.length < PREFIX && next?.kind === 'delim' && !next.optional;
-    if (run && runAtWordStart) requirement.push(new Set([wholeWord ? CODES + prefixCode(run) : prefixCode(run)]));
+  const endRun = () => {
+    if (run && runAtWordStart) requirement.push(new Set([prefixCode(run)]));
     run = '';
   };
   for (const item of itemsOf(source)) {
@@ -190,7 +178,7 @@ function read(source: string, wordStart: boolean): Reading {
       atWordStart = false;
       continue;
     }
-    endRun(item);
+    endRun();
     if (item.kind === 'group' && !item.optional) requirement.push(...read(item.alternatives.join('|'), atWordStart));
     atWordStart = startsWordAfter(item, atWordStart);
   }
@@ -233,6 +221,8 @@ function prefixCode(word: string): number {
   return code;
 }
 
+/** Prefix codes are below 37^PREFIX, so one bit each fits in a fixed bitmap (230 KB). */
+const CODES = 37 ** PREFIX;
 
 /**
  * The word prefixes of one text. The bitmap is shared and rewritten by the next `wordPrefixes` call,
@@ -243,8 +233,7 @@ export interface WordPrefixes {
   readonly generation: number;
 }
 
-/** Prefix codes are below CODES and whole words' below CODES + 37^(PREFIX - 1), so one bit each fits in a fixed bitmap (236 KB). */
-const bitmap = new Uint8Array(Math.ceil((CODES + 37 ** (PREFIX - 1)) / 8));
+const bitmap = new Uint8Array(Math.ceil(CODES / 8));
 /** The codes set in the bitmap, to clear them one by one instead of wiping 230 KB per message. */
 let marked = new Int32Array(1024);
 let markedCount = 0;
@@ -263,7 +252,7 @@ function mark(code: number): void {
   marked[markedCount++] = code;
 }
 
-/** Every prefix (up to PREFIX characters) of every word of the text, and its short whole words: what requirements are checked against. */
+/** Every prefix (up to PREFIX characters) of every word of the text: what requirements are checked against. */
 export function wordPrefixes(text: string): WordPrefixes {
   // Flags, dissatisfaction and topics read the same normalised text one after the other.
   if (text === current.text && current.generation > 0) return current;
@@ -271,11 +260,9 @@ export function wordPrefixes(text: string): WordPrefixes {
   markedCount = 0;
   let code = 0;
   let length = 0;
-  // One step past the end, as a non-word character, ends the last word.
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? codeOfChar(text.charCodeAt(i)) : 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = codeOfChar(text.charCodeAt(i));
     if (c === 0) {
-      if (length > 0 && length < PREFIX) mark(CODES + code);
       length = 0;
       code = 0;
     } else if (length < PREFIX) {
