@@ -12,23 +12,13 @@ interface Entry {
   id: string;
 }
 
-interface Scanner {
-  regex: RegExp;
-  entries: Entry[];
-}
-
 interface CompiledLexicon {
-  /** Expanded pattern and what it cannot match without, per entry, in lexicon order. */
-  patterns: string[];
+  /** Per entry, in lexicon order: the entry, its own regex and what it cannot match without. */
+  entries: Entry[];
+  regexes: RegExp[];
   requirements: Requirement[];
-  anchored: boolean;
   negatable: boolean;
-  full: Scanner;
-  /** Scanners over the entries a message can match, by entry indices; bounded, so memory stays flat. */
-  subsets: Map<string, Scanner>;
 }
-
-const MAX_SUBSETS = 512;
 
 const FRAGMENT = /\{([A-Z_]+)\}/g;
 const fragments = flagLexicon.fragments as Record<string, string>;
@@ -41,47 +31,22 @@ function expand(source: string): string {
   });
 }
 
-/**
- * One regex per flag, one capturing group per lexicon entry: a single scan finds the earliest match
- * and the group tells which entry it was. Entries must only use (?:...) groups.
- */
-function compile(name: string, byLanguage: Languages, negatable: boolean, anchored = false): CompiledLexicon {
-  const entries: Entry[] = [];
-  const patterns: string[] = [];
-  for (const [language, list] of Object.entries(byLanguage)) {
-    if (!Array.isArray(list)) continue;
-    list.forEach((pattern, index) => {
-      entries.push({ id: `${name}/${language}/${index}` });
-      patterns.push(expand(pattern));
-    });
-  }
-  const full = scanner(patterns, entries, anchored);
-  const probe = new RegExp(`${patterns.map((p) => `(${p})`).join('|')}|`).exec('');
-  if (probe && probe.length - 1 !== entries.length) throw new Error(`Lexicon ${name} has a capturing group; use (?:...)`);
-  return { patterns, requirements: patterns.map((p) => requirementOf(p)), anchored, negatable, full, subsets: new Map() };
-}
-
-function scanner(patterns: string[], entries: Entry[], anchored: boolean): Scanner {
-  const body = patterns.map((p) => `(${p})`).join('|');
-  return { regex: anchored ? new RegExp(`^(?:${body})$`) : new RegExp(`\\b(?:${body})(?![a-z0-9])`, 'g'), entries };
+function patternsOf(byLanguage: Languages): { language: string; index: number; pattern: string }[] {
+  return Object.entries(byLanguage).flatMap(([language, list]) => (Array.isArray(list) ? list.map((pattern, index) => ({ language, index, pattern: expand(pattern) })) : []));
 }
 
 /**
- * The scanner for the entries whose required words the text has, in lexicon order, so the earliest
- * match and the entry it names are exactly what the full regex would find. Undefined when none can match.
+ * One regex per lexicon entry, compiled once. Each message can match a different few entries, and a
+ * regex over just those (one per combination seen) cost a compilation for almost every new message.
  */
-function scannerFor(lexicon: CompiledLexicon, prefixes: WordPrefixes): Scanner | undefined {
-  const kept = satisfiedIndices(lexicon.requirements, prefixes);
-  if (kept.length === 0) return undefined;
-  if (kept.length === lexicon.patterns.length) return lexicon.full;
-  const key = kept.join(',');
-  let found = lexicon.subsets.get(key);
-  if (!found) {
-    if (lexicon.subsets.size >= MAX_SUBSETS) lexicon.subsets.clear();
-    found = scanner(kept.map((i) => lexicon.patterns[i]), kept.map((i) => lexicon.full.entries[i]), lexicon.anchored);
-    lexicon.subsets.set(key, found);
-  }
-  return found;
+function compile(name: string, byLanguage: Languages, negatable: boolean): CompiledLexicon {
+  const patterns = patternsOf(byLanguage);
+  return {
+    entries: patterns.map(({ language, index }) => ({ id: `${name}/${language}/${index}` })),
+    regexes: patterns.map(({ pattern }) => new RegExp(`\\b(?:${pattern})(?![a-z0-9])`, 'g')),
+    requirements: patterns.map(({ pattern }) => requirementOf(pattern)),
+    negatable,
+  };
 }
 
 const NEGATABLE = new Set<string>(negation.negatable);
@@ -90,13 +55,22 @@ const FLAG_LEXICONS = FLAGS.map((flag) => ({
   lexicon: compile(flag, (flagLexicon.flags as Record<string, Languages>)[flag] ?? {}, NEGATABLE.has(flag)),
 }));
 const DISSATISFIED = compile('dissatisfied', flagLexicon.dissatisfied as Languages, false);
-const WHOLE_MESSAGE_HUMAN = compile('human_requested/whole', { any: flagLexicon.wholeMessage.human_requested }, false, true);
+/** A bare "agent please": the whole message is the request, so the entries are one anchored regex. */
+const WHOLE_MESSAGE_HUMAN = new RegExp(`^(?:${patternsOf({ any: flagLexicon.wholeMessage.human_requested }).map(({ pattern }) => `(?:${pattern})`).join('|')})$`);
+const WHOLE_MESSAGE_HUMAN_ENTRY: Entry = { id: 'human_requested/whole/any/0' };
 /** Only very short messages can be a bare "agent please"; longer ones mention agents in passing. */
 const WHOLE_MESSAGE_MAX_CHARS = 60;
-const TOPIC_LEXICONS = TOPICS.filter((t) => t !== 'general').map((topic) => {
-  const source = ((topicLexicon as unknown as Record<string, string[]>)[topic] ?? []).join('|');
-  return { topic, regex: new RegExp(`\\b(?:${source})(?![a-z0-9])`), requirement: requirementOf(source) };
-});
+/**
+ * A regex per line of a topic (one language each): a line's required words rule it out far more often
+ * than the whole topic's do, and a topic is mentioned when any of its lines matches.
+ */
+const TOPIC_LEXICONS = TOPICS.filter((t) => t !== 'general').map((topic) => ({
+  topic,
+  lines: ((topicLexicon as unknown as Record<string, string[]>)[topic] ?? []).map((source) => ({
+    regex: new RegExp(`\\b(?:${source})(?![a-z0-9])`),
+    requirement: requirementOf(source),
+  })),
+}));
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const CUE = new RegExp(`(?:^|[^a-z0-9'])(?:${negation.cues.map(escape).join('|')})(?![a-z0-9'])|(?:^|[^a-z0-9])n'[a-z]`);
@@ -119,18 +93,35 @@ function isNegated(text: string, index: number): boolean {
   return CUE.test(window) && !INABILITY.test(window);
 }
 
+/**
+ * The entry the lexicon's entries as one alternation would find: the earliest match that is not negated,
+ * the first entry in lexicon order at a tie, and after a negated match the search goes on from its end.
+ * Only the entries whose required words the text has are run; each keeps its next match from `from` on.
+ */
 function firstMatch(text: string, lexicon: CompiledLexicon, prefixes: WordPrefixes): Entry | undefined {
-  const found = scannerFor(lexicon, prefixes);
-  if (!found) return undefined;
-  const { regex, entries } = found;
-  regex.lastIndex = 0;
-  for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
-    if (!lexicon.negatable || !isNegated(text, m.index)) {
-      for (let g = 1; g < m.length; g++) if (m[g] !== undefined) return entries[g - 1];
+  const kept = satisfiedIndices(lexicon.requirements, prefixes);
+  if (kept.length === 0) return undefined;
+  const next = kept.map((i) => matchFrom(lexicon.regexes[i], text, 0));
+  for (;;) {
+    let best = -1;
+    let bestIndex = Infinity;
+    for (let k = 0; k < kept.length; k++) {
+      const m = next[k];
+      if (m !== null && m.index < bestIndex) {
+        best = k;
+        bestIndex = m.index;
+      }
     }
-    if (m[0] === '') regex.lastIndex++;
+    if (best === -1) return undefined;
+    if (!lexicon.negatable || !isNegated(text, bestIndex)) return lexicon.entries[kept[best]];
+    const from = bestIndex + Math.max(1, next[best]![0].length);
+    for (let k = 0; k < kept.length; k++) if (next[k] !== null && next[k]!.index < from) next[k] = matchFrom(lexicon.regexes[kept[k]], text, from);
   }
-  return undefined;
+}
+
+function matchFrom(regex: RegExp, text: string, from: number): RegExpExecArray | null {
+  regex.lastIndex = from;
+  return regex.exec(text);
 }
 
 export interface FlagResult {
@@ -145,8 +136,8 @@ export function detectFlags(text: string): FlagResult {
   const prefixes = wordPrefixes(text);
   for (const { flag, lexicon } of FLAG_LEXICONS) {
     let entry = firstMatch(text, lexicon, prefixes);
-    if (!entry && flag === 'human_requested' && text.length <= WHOLE_MESSAGE_MAX_CHARS && WHOLE_MESSAGE_HUMAN.full.regex.test(text)) {
-      entry = WHOLE_MESSAGE_HUMAN.full.entries[0];
+    if (!entry && flag === 'human_requested' && text.length <= WHOLE_MESSAGE_MAX_CHARS && WHOLE_MESSAGE_HUMAN.test(text)) {
+      entry = WHOLE_MESSAGE_HUMAN_ENTRY;
     }
     if (entry) {
       flags.push(flag);
@@ -166,7 +157,9 @@ export function detectDissatisfaction(text: string): Evidence | undefined {
 export function detectTopics(text: string, flags: readonly Flag[]): Topic[] {
   const topics = new Set<Topic>();
   const prefixes = wordPrefixes(text);
-  for (const { topic, regex, requirement } of TOPIC_LEXICONS) if (satisfied(requirement, prefixes) && regex.test(text)) topics.add(topic);
+  for (const { topic, lines } of TOPIC_LEXICONS) {
+    if (lines.some(({ regex, requirement }) => satisfied(requirement, prefixes) && regex.test(text))) topics.add(topic);
+  }
   // The flags are the strongest topic evidence there is; a legal threat is a legal matter whatever words it used.
   if (flags.includes('billing_dispute')) topics.add('billing');
   if (flags.includes('fraud_or_security')) topics.add('account');

@@ -47,8 +47,9 @@ const DIGIT = /\d/;
 
 /**
  * ISO 639-1 code of the text's language, or 'und' when it is too short or unclear to tell.
+ * `folded` is `fold(text)`, which the caller already has.
  */
-export function detectLanguage(text: string): string {
+export function detectLanguage(text: string, folded = fold(text)): string {
   const opening = text.slice(0, STOPWORD_SAMPLE_CHARS);
   const cleaned = opening.includes('@')
     ? opening.replace(URLS_AND_CODES, ' ')
@@ -57,14 +58,18 @@ export function detectLanguage(text: string): string {
       : opening;
   let nonLatin = 0;
   let latin = 0;
+  let latin1 = true;
   for (let i = 0; i < cleaned.length; i++) {
-    const unitClass = UNIT_CLASS[cleaned.charCodeAt(i)];
+    const code = cleaned.charCodeAt(i);
+    const unitClass = UNIT_CLASS[code];
     if (unitClass & NON_LATIN_UNIT) nonLatin++;
     if (unitClass & LATIN_UNIT) latin++;
+    if (code > 0xff) latin1 = false;
   }
   if (nonLatin < 2 && latin < MIN_LATIN_LETTERS) return 'und';
   if (nonLatin < 2) {
-    const fast = byStopwords(cleaned);
+    // Latin-1 folds one character at a time, so then the folded text begins with the folded opening.
+    const fast = cleaned === opening && latin1 ? byStopwords(folded, opening.length) : byStopwords(fold(cleaned), cleaned.length);
     if (fast) return fast;
   }
   const best = detectAll(sample(cleaned), { only: CANDIDATES })[0];
@@ -79,29 +84,64 @@ function sample(text: string): string {
 }
 
 const STOPWORD_CODES = Object.keys(stopwords).filter((code) => code !== '_comment');
-/** Each function word with the languages (indices into STOPWORD_CODES) that list it, so a text is read once. */
-const STOPWORD_LANGUAGES = new Map<string, number[]>();
-STOPWORD_CODES.forEach((code, index) => {
-  for (const word of new Set((stopwords as unknown as Record<string, string[]>)[code])) {
-    const languages = STOPWORD_LANGUAGES.get(word) ?? [];
-    languages.push(index);
-    STOPWORD_LANGUAGES.set(word, languages);
-  }
-});
 const FAST_LANGUAGES = new Set(['en', 'es', 'fr', 'de', 'pt']);
 /** Hits the winner needs, and how far ahead of the runner-up, before tinyld is skipped. */
 const MIN_HITS = 4;
 const MIN_LEAD = 1.5;
-const WORDS = /[a-z']+/g;
+const APOSTROPHE = 39;
+const LOWER_A = 97;
+const LOWER_Z = 122;
 
-/** A served language whose function words clearly dominate the opening, or undefined when unclear. */
-function byStopwords(text: string): string | undefined {
-  const words = fold(text).match(WORDS);
-  if (!words) return undefined;
+/**
+ * Each function word with the languages (indices into STOPWORD_CODES) that list it, in an open-addressing
+ * table by the hash of its letters: the opening's words are looked up where they stand, without cutting
+ * each out as a string and hashing it again for a Map.
+ */
+const SLOTS = 2048;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const slotWords: (string | undefined)[] = new Array<string | undefined>(SLOTS).fill(undefined);
+const slotLanguages: number[][] = Array.from({ length: SLOTS }, () => []);
+
+function slotOf(text: string, start: number, end: number, hash: number): number {
+  let slot = hash & (SLOTS - 1);
+  for (;;) {
+    const word = slotWords[slot];
+    if (word === undefined || (word.length === end - start && text.startsWith(word, start))) return slot;
+    slot = (slot + 1) & (SLOTS - 1);
+  }
+}
+
+STOPWORD_CODES.forEach((code, index) => {
+  for (const word of new Set((stopwords as unknown as Record<string, string[]>)[code])) {
+    let hash = FNV_OFFSET;
+    for (let i = 0; i < word.length; i++) hash = Math.imul(hash ^ word.charCodeAt(i), FNV_PRIME);
+    const slot = slotOf(word, 0, word.length, hash);
+    slotWords[slot] = word;
+    slotLanguages[slot].push(index);
+  }
+});
+
+/**
+ * A served language whose function words clearly dominate the first `length` characters of the folded
+ * text (its words: runs of a-z and apostrophes), or undefined when unclear.
+ */
+function byStopwords(folded: string, length: number): string | undefined {
   const hitsOf = new Array<number>(STOPWORD_CODES.length).fill(0);
-  for (const w of words) {
-    const languages = STOPWORD_LANGUAGES.get(w);
-    if (languages) for (const index of languages) hitsOf[index]++;
+  let start = -1;
+  let hash = FNV_OFFSET;
+  for (let i = 0; i <= length; i++) {
+    const c = i < length ? folded.charCodeAt(i) : 0;
+    if ((c >= LOWER_A && c <= LOWER_Z) || c === APOSTROPHE) {
+      if (start === -1) {
+        start = i;
+        hash = FNV_OFFSET;
+      }
+      hash = Math.imul(hash ^ c, FNV_PRIME);
+    } else if (start !== -1) {
+      for (const index of slotLanguages[slotOf(folded, start, i, hash)]) hitsOf[index]++;
+      start = -1;
+    }
   }
   let best = '';
   let bestHits = 0;

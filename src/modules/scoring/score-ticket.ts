@@ -22,7 +22,7 @@ export function scoreTicket(input: ScoreInput): TicketScore {
   const text = joinSubjectAndBody(input.subject, input.body);
   const folded = fold(text);
   const normalised = normaliseFolded(folded);
-  const language = detectLanguage(text);
+  const language = detectLanguage(text, folded);
   const { flags, evidence } = detectFlags(normalised);
 
   const history = input.history ?? [];
