@@ -7,12 +7,18 @@ const WORDS = ['good', 'bad', "don't", 'but', 'x-ray', 'a+'];
 const bitmap = wordBitmap(WORDS);
 const BEFORE = 3;
 
-/** The library's tokens of the whole text that are in WORDS, each with the BEFORE tokens before it. */
+/**
+ * A token the bitmap holds: one of WORDS, or, rarely, another word whose hash shares a bit with one of
+ * them (a false positive keeps a few tokens more, by design, and changes no score).
+ */
+const held = (token: string) => WORDS.includes(token) || (token !== '' && scoredContext(token, bitmap, 0) === token);
+
+/** The library's tokens of the whole text that the bitmap holds, each with the BEFORE tokens before it. */
 function expected(text: string): string[] {
   const tokens = library.analyze(text).tokens;
   const keep = new Set<number>();
   tokens.forEach((token, i) => {
-    if (WORDS.includes(token)) for (let k = Math.max(0, i - BEFORE); k <= i; k++) keep.add(k);
+    if (held(token)) for (let k = Math.max(0, i - BEFORE); k <= i; k++) keep.add(k);
   });
   return tokens.filter((_, i) => keep.has(i));
 }
@@ -33,6 +39,8 @@ describe('scoredContext', () => {
     const piece = fc.constantFrom(...WORDS, 'ok', 'then', 'no', 'x', 'ray', "'", '-', '+', ' ', ' ', '  ', '\t', '\n', '\r\n', '\u00a0', '.', ',', '!', '?', '"', '(', ')', '_', '~', '\u0085', 'ß', 'é', '¿', '0');
     const text = fc.array(piece, { maxLength: 40 }).map((parts) => parts.join(''));
     fc.assert(fc.property(text, (t) => expect(actual(t)).toEqual(expected(t))), { numRuns: 3000 });
+    // A false positive found by this test once: the library reads it, and nothing more.
+    expect(actual('then0a+ß')).toEqual(['then0a+ß']);
   });
 
   test('when a text has a character beyond Latin-1 or an uppercase letter, then the whole text is left to the library', () => {
