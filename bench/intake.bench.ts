@@ -1,8 +1,9 @@
 /**
  * Intake throughput and latency next to a bare Express handler that parses and validates the same
- * body, both in this process and measured back to back, so the ratio is the figure. The load comes
+ * body, and next to that handler plus a `pg` INSERT, and plus an INSERT and a BullMQ add (the issue's
+ * ladder), all in this process and measured back to back, so the ratios are the figure. The load comes
  * from a separate process (bench/load.ts), so this process's CPU time is the server's alone.
- *   npm run bench                  full run (about a minute)
+ *   npm run bench                  full run (about two minutes)
  *   BENCH_SECONDS=2 npm run bench  smoke run
  */
 import express from 'express';

@@ -10,9 +10,10 @@ import labelled from '../src/modules/scoring/labelled-messages.json';
 import { SUBJECT } from './intake-tickets';
 
 /**
- * In the server every ticket differs, and caches keyed by a text's words (the lexicon subsets) miss where
- * the intake bench's 30 bodies always hit. So each body here is its own mix of labelled messages in one
- * language, 0.6–1.2 KB like the intake bodies, with the intake bench's language mix (en twice as often).
+ * In the server every ticket differs, and what scoring costs depends on how many lexicon entries a text's
+ * words keep in play; the intake bench's 15 repeated bodies keep few. So each body here is its own mix of
+ * labelled messages in one language, 0.6–1.2 KB like the intake bodies, with the intake bench's language
+ * mix (en twice as often).
  */
 const DISTINCT_BODIES = 2000;
 const BODY_LANGUAGES = ['en', 'es', 'fr', 'de', 'en'];
