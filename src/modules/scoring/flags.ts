@@ -3,7 +3,7 @@ import { FLAGS, TOPICS } from './types';
 import flagLexicon from './lexicons/flags.json';
 import negation from './lexicons/negation.json';
 import topicLexicon from './lexicons/topics.json';
-import { requirementOf, satisfied, satisfiedIndices, wordPrefixes, type Requirement, type WordPrefixes } from './required-words';
+import { requirementOf, satisfied, satisfiedIndices, startPositions, startWordsOf, wordPrefixes, type Requirement, type StartWords, type WordPrefixes } from './required-words';
 
 type Languages = Record<string, string[]>;
 
@@ -17,6 +17,8 @@ interface CompiledLexicon {
   entries: Entry[];
   regexes: RegExp[];
   requirements: Requirement[];
+  /** Per entry, the words a match can begin with, when the pattern tells; the entry is then tried only where they start. */
+  starts: (StartWords | undefined)[];
   negatable: boolean;
 }
 
@@ -39,12 +41,18 @@ function patternsOf(byLanguage: Languages): { language: string; index: number; p
  * One regex per lexicon entry, compiled once. Each message can match a different few entries, and a
  * regex over just those (one per combination seen) cost a compilation for almost every new message.
  */
+/** Sticky when the pattern's start words are known, to be tried where one begins; otherwise it scans. */
+function entryRegex(pattern: string): RegExp {
+  return new RegExp(`\\b(?:${pattern})(?![a-z0-9])`, startWordsOf(pattern) ? 'y' : 'g');
+}
+
 function compile(name: string, byLanguage: Languages, negatable: boolean): CompiledLexicon {
   const patterns = patternsOf(byLanguage);
   return {
     entries: patterns.map(({ language, index }) => ({ id: `${name}/${language}/${index}` })),
-    regexes: patterns.map(({ pattern }) => new RegExp(`\\b(?:${pattern})(?![a-z0-9])`, 'g')),
+    regexes: patterns.map(({ pattern }) => entryRegex(pattern)),
     requirements: patterns.map(({ pattern }) => requirementOf(pattern)),
+    starts: patterns.map(({ pattern }) => startWordsOf(pattern)),
     negatable,
   };
 }
@@ -67,8 +75,9 @@ const WHOLE_MESSAGE_MAX_CHARS = 60;
 const TOPIC_LEXICONS = TOPICS.filter((t) => t !== 'general').map((topic) => ({
   topic,
   lines: ((topicLexicon as unknown as Record<string, string[]>)[topic] ?? []).map((source) => ({
-    regex: new RegExp(`\\b(?:${source})(?![a-z0-9])`),
+    regex: entryRegex(source),
     requirement: requirementOf(source),
+    starts: startWordsOf(source),
   })),
 }));
 
@@ -101,7 +110,8 @@ function isNegated(text: string, index: number): boolean {
 function firstMatch(text: string, lexicon: CompiledLexicon, prefixes: WordPrefixes): Entry | undefined {
   const kept = satisfiedIndices(lexicon.requirements, prefixes);
   if (kept.length === 0) return undefined;
-  const next = kept.map((i) => matchFrom(lexicon.regexes[i], text, 0));
+  const starts = kept.map((i) => possibleStarts(lexicon.starts[i], prefixes));
+  const next = kept.map((i, k) => matchFrom(lexicon.regexes[i], text, starts[k], 0));
   for (;;) {
     let best = -1;
     let bestIndex = Infinity;
@@ -115,13 +125,28 @@ function firstMatch(text: string, lexicon: CompiledLexicon, prefixes: WordPrefix
     if (best === -1) return undefined;
     if (!lexicon.negatable || !isNegated(text, bestIndex)) return lexicon.entries[kept[best]];
     const from = bestIndex + Math.max(1, next[best]![0].length);
-    for (let k = 0; k < kept.length; k++) if (next[k] !== null && next[k]!.index < from) next[k] = matchFrom(lexicon.regexes[kept[k]], text, from);
+    for (let k = 0; k < kept.length; k++) if (next[k] !== null && next[k]!.index < from) next[k] = matchFrom(lexicon.regexes[kept[k]], text, starts[k], from);
   }
 }
 
-function matchFrom(regex: RegExp, text: string, from: number): RegExpExecArray | null {
-  regex.lastIndex = from;
-  return regex.exec(text);
+function possibleStarts(starts: StartWords | undefined, prefixes: WordPrefixes): number[] | undefined {
+  return starts && startPositions(starts, prefixes);
+}
+
+/** The entry's first match at or after `from`: tried at each position where it can begin, or scanned for. */
+function matchFrom(regex: RegExp, text: string, starts: number[] | undefined, from: number): RegExpExecArray | null {
+  if (starts === undefined) {
+    regex.lastIndex = from;
+    return regex.exec(text);
+  }
+  for (let k = 0; k < starts.length; k++) {
+    const position = starts[k];
+    if (position < from) continue;
+    regex.lastIndex = position;
+    const match = regex.exec(text);
+    if (match !== null) return match;
+  }
+  return null;
 }
 
 export interface FlagResult {
@@ -158,7 +183,7 @@ export function detectTopics(text: string, flags: readonly Flag[]): Topic[] {
   const topics = new Set<Topic>();
   const prefixes = wordPrefixes(text);
   for (const { topic, lines } of TOPIC_LEXICONS) {
-    if (lines.some(({ regex, requirement }) => satisfied(requirement, prefixes) && regex.test(text))) topics.add(topic);
+    if (lines.some(({ regex, requirement, starts }) => satisfied(requirement, prefixes) && matchFrom(regex, text, possibleStarts(starts, prefixes), 0) !== null)) topics.add(topic);
   }
   // The flags are the strongest topic evidence there is; a legal threat is a legal matter whatever words it used.
   if (flags.includes('billing_dispute')) topics.add('billing');

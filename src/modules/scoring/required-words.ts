@@ -151,6 +151,46 @@ export function requirementOf(source: string): Requirement {
     .map((set) => [...set]);
 }
 
+/**
+ * The prefix codes of which one must begin the first word of any match of a pattern that sits right after
+ * `\b`, or undefined when the reading cannot tell (a class, an escape, an optional first letter…). Even
+ * when an entry's required words are present, a match can only start where one of these words does, so
+ * the entry is tried at those few places instead of being scanned across the whole text.
+ */
+export function startWordsOf(source: string): StartWords | undefined {
+  const codes = startCodes(source);
+  return codes && { ids: [...codes].map(registerStart) };
+}
+
+function startCodes(source: string): Set<number> | undefined {
+  const union = new Set<number>();
+  for (const alternative of splitAlternatives(source)) {
+    const codes = startCodesOfItems(itemsOf(alternative), 0);
+    if (!codes) return undefined;
+    for (const code of codes) union.add(code);
+  }
+  return union;
+}
+
+function startCodesOfItems(items: Item[], k: number): Set<number> | undefined {
+  const item = items[k];
+  if (item?.kind === 'char' && !item.optional) {
+    let run = '';
+    for (let i = k; i < items.length && run.length < PREFIX; i++) {
+      const next = items[i];
+      if (next.kind !== 'char' || next.optional) break;
+      run += next.ch;
+    }
+    return new Set([prefixCode(run)]);
+  }
+  if (item?.kind !== 'group') return undefined;
+  const codes = startCodes(item.alternatives.join('|'));
+  if (!codes || !item.optional) return codes;
+  // An optional group may match nothing, and then the match begins with what follows it.
+  const rest = startCodesOfItems(items, k + 1);
+  return rest && new Set([...codes, ...rest]);
+}
+
 /** `wordStart`: the pattern begins at the start of a word of the text (after `\b`, or after a required space). */
 function read(source: string, wordStart: boolean): Reading {
   const alternatives = splitAlternatives(source);
@@ -233,11 +273,66 @@ export interface WordPrefixes {
   readonly generation: number;
 }
 
+/** An entry's possible first words, as ids of the start words every text is indexed by. */
+export interface StartWords {
+  readonly ids: readonly number[];
+}
+
 const bitmap = new Uint8Array(Math.ceil(CODES / 8));
 /** The codes set in the bitmap, to clear them one by one instead of wiping 230 KB per message. */
 let marked = new Int32Array(1024);
 let markedCount = 0;
 let current: WordPrefixes = { text: '', generation: 0 };
+
+/**
+ * The lexicons' start words: a bitmap to tell them from other prefixes in the text's one pass, and an id
+ * each, under which the text's word starts that begin with that word are listed in order.
+ */
+const startBitmap = new Uint8Array(Math.ceil(CODES / 8));
+const startIds = new Map<number, number>();
+/** Per start id, the first and last of its positions in `positions`, chained through `nextPosition`; -1 when none. */
+let firstOf = new Int32Array(0);
+let lastOf = new Int32Array(0);
+let touched: number[] = [];
+let positions = new Int32Array(1024);
+let nextPosition = new Int32Array(1024);
+let positionCount = 0;
+
+function registerStart(code: number): number {
+  let id = startIds.get(code);
+  if (id !== undefined) return id;
+  id = startIds.size;
+  startIds.set(code, id);
+  startBitmap[code >>> 3] |= 1 << (code & 7);
+  const grownFirst = new Int32Array(id + 1).fill(-1);
+  grownFirst.set(firstOf);
+  firstOf = grownFirst;
+  const grownLast = new Int32Array(id + 1).fill(-1);
+  grownLast.set(lastOf);
+  lastOf = grownLast;
+  // A text read before this start word existed has no positions for it.
+  current = { text: '', generation: 0 };
+  return id;
+}
+
+function recordStart(id: number, position: number): void {
+  if (positionCount === positions.length) {
+    const grown = new Int32Array(positions.length * 2);
+    grown.set(positions);
+    positions = grown;
+    const grownNext = new Int32Array(nextPosition.length * 2);
+    grownNext.set(nextPosition);
+    nextPosition = grownNext;
+  }
+  const n = positionCount++;
+  positions[n] = position;
+  nextPosition[n] = -1;
+  if (firstOf[id] === -1) {
+    firstOf[id] = n;
+    touched.push(id);
+  } else nextPosition[lastOf[id]] = n;
+  lastOf[id] = n;
+}
 
 function mark(code: number): void {
   const byte = code >>> 3;
@@ -258,17 +353,23 @@ export function wordPrefixes(text: string): WordPrefixes {
   if (text === current.text && current.generation > 0) return current;
   for (let i = 0; i < markedCount; i++) bitmap[marked[i] >>> 3] = 0;
   markedCount = 0;
+  for (const id of touched) firstOf[id] = -1;
+  touched = [];
+  positionCount = 0;
   let code = 0;
   let length = 0;
+  let wordStart = 0;
   for (let i = 0; i < text.length; i++) {
     const c = codeOfChar(text.charCodeAt(i));
     if (c === 0) {
       length = 0;
       code = 0;
     } else if (length < PREFIX) {
+      if (length === 0) wordStart = i;
       code = code * 37 + c;
       length++;
       mark(code);
+      if (startBitmap[code >>> 3] & (1 << (code & 7))) recordStart(startIds.get(code)!, wordStart);
     }
   }
   current = { text, generation: current.generation + 1 };
@@ -291,4 +392,27 @@ export function satisfiedIndices(requirements: readonly Requirement[], prefixes:
   const kept: number[] = [];
   for (let i = 0; i < requirements.length; i++) if (satisfied(requirements[i], prefixes)) kept.push(i);
   return kept;
+}
+
+/**
+ * Where in the text a match of an entry with these start words can begin, in ascending order: the word
+ * starts whose word begins with one of them. Every other position would fail the entry's first word.
+ */
+export function startPositions(starts: StartWords, prefixes: WordPrefixes): number[] {
+  if (prefixes !== current) throw new Error('Word prefixes read from an earlier text; call wordPrefixes again');
+  const found: number[] = [];
+  let lists = 0;
+  for (const id of starts.ids) {
+    let n = firstOf[id];
+    if (n === -1) continue;
+    lists++;
+    for (; n !== -1; n = nextPosition[n]) found.push(positions[n]);
+  }
+  if (lists < 2) return found;
+  // One word can begin with two start words ("a" and "agent"): each position once.
+  found.sort((a, b) => a - b);
+  let kept = 0;
+  for (let k = 0; k < found.length; k++) if (k === 0 || found[k] !== found[k - 1]) found[kept++] = found[k];
+  found.length = kept;
+  return found;
 }

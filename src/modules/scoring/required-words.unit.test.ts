@@ -3,7 +3,7 @@ import flagLexicon from './lexicons/flags.json';
 import topicLexicon from './lexicons/topics.json';
 import labelled from './labelled-messages.json';
 import { normalise } from './normalise';
-import { requirementOf, satisfied, wordPrefixes } from './required-words';
+import { requirementOf, satisfied, startPositions, startWordsOf, wordPrefixes } from './required-words';
 
 const fragments = flagLexicon.fragments as Record<string, string>;
 const patterns: string[] = [];
@@ -16,7 +16,12 @@ for (const byLanguage of Object.values(flagLexicon.flags)) collect(byLanguage as
 collect(flagLexicon.dissatisfied as Record<string, unknown>);
 collect(topicLexicon as Record<string, unknown>);
 
-const compiled = patterns.map((p) => ({ regex: new RegExp(`\\b(?:${p})(?![a-z0-9])`), requirement: requirementOf(p) }));
+const compiled = patterns.map((p) => ({
+  regex: new RegExp(`\\b(?:${p})(?![a-z0-9])`),
+  anchored: new RegExp(`\\b(?:${p})(?![a-z0-9])`, 'y'),
+  requirement: requirementOf(p),
+  starts: startWordsOf(p),
+}));
 // Words the lexicons use, so random texts contain near-misses and matches, not just noise.
 const vocabulary = [...new Set(patterns.join(' ').match(/[a-z0-9']+/g) ?? [])];
 
@@ -28,9 +33,28 @@ function assertNeverDropsAMatch(text: string): void {
   }
 }
 
+/** An entry is tried only where its start words begin a word: no position where it matches may be left out. */
+function assertEveryMatchStartIsTried(text: string): void {
+  const prefixes = wordPrefixes(text);
+  for (const { anchored, starts } of compiled) {
+    if (!starts) continue;
+    const tried = new Set(startPositions(starts, prefixes));
+    for (let position = 0; position < text.length; position++) {
+      anchored.lastIndex = position;
+      if (anchored.test(text)) expect({ text, regex: anchored.source.slice(0, 80), position, tried: tried.has(position) }).toMatchObject({ tried: true });
+    }
+  }
+}
+
+const labelledTexts = (labelled as { text: string; subject?: string }[]).map((row) => normalise(`${row.subject ?? ''}.\n${row.text}`));
+
 describe('required words of the lexicon patterns', () => {
   test('when a labelled message matches an entry, then the pre-check keeps that entry', () => {
-    for (const row of labelled as { text: string; subject?: string }[]) assertNeverDropsAMatch(normalise(`${row.subject ?? ''}.\n${row.text}`));
+    for (const text of labelledTexts) assertNeverDropsAMatch(text);
+  });
+
+  test('when a labelled message matches an entry, then the match begins where one of the entry\'s start words does', () => {
+    for (const text of labelledTexts) assertEveryMatchStartIsTried(text);
   });
 
   test('when random texts are built from the lexicons\' words, then no matching entry is dropped', () => {
@@ -38,6 +62,25 @@ describe('required words of the lexicon patterns', () => {
     const separator = fc.constantFrom(' ', ' ', ' ', ', ', '. ', "'", '-');
     const text = fc.array(fc.tuple(word, separator), { minLength: 1, maxLength: 12 }).map((parts) => parts.map(([w, s]) => w + s).join(''));
     fc.assert(fc.property(text, (t) => assertNeverDropsAMatch(t)), { numRuns: 2000 });
+  });
+
+  test('when random texts are built from the lexicons\' words, then every match begins at a tried position', () => {
+    const word = fc.constantFrom(...vocabulary);
+    const separator = fc.constantFrom(' ', ' ', ' ', ', ', '. ', "'", '-', '_');
+    const text = fc.array(fc.tuple(word, separator), { minLength: 1, maxLength: 12 }).map((parts) => parts.map(([w, s]) => w + s).join(''));
+    fc.assert(fc.property(text, (t) => assertEveryMatchStartIsTried(t)), { numRuns: 500 });
+  });
+
+  test('when a pattern begins with an optional article, then its start words are the article\'s and the noun\'s', () => {
+    const starts = startWordsOf('(?:(?:a|the)\\s)?(?:human|agent)')!;
+    expect(startPositions(starts, wordPrefixes('i want the agent now'))).toEqual([7, 11]);
+    expect(startPositions(starts, wordPrefixes('talk to a human'))).toEqual([8, 10]);
+  });
+
+  test('when a pattern begins with something the reading does not follow, then it has no start words and is scanned', () => {
+    expect(startWordsOf('[a-z]+ refund')).toBeUndefined();
+    expect(startWordsOf('(?:\\d+|many) times')).toBeUndefined();
+    expect(startWordsOf('(?:x)?')).toBeUndefined();
   });
 
   test('when the required words are missing, then the entry is not scanned', () => {
