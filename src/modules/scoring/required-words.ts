@@ -152,43 +152,61 @@ export function requirementOf(source: string): Requirement {
 }
 
 /**
- * The prefix codes of which one must begin the first word of any match of a pattern that sits right after
- * `\b`, or undefined when the reading cannot tell (a class, an escape, an optional first letter…). Even
- * when an entry's required words are present, a match can only start where one of these words does, so
- * the entry is tried at those few places instead of being scanned across the whole text.
+ * The words of which one must begin any match of a pattern that sits right after `\b`, or undefined when
+ * the reading cannot tell (a class, an escape, an optional first letter…). Even when an entry's required
+ * words are present, a match can only start where one of these does, so the entry is tried at those few
+ * places instead of being scanned across the whole text.
  */
 export function startWordsOf(source: string): StartWords | undefined {
-  const codes = startCodes(source);
-  return codes && { ids: [...codes].map(registerStart) };
+  // The entry's regex ends in (?![a-z0-9]): its last word ends there.
+  const keys = startKeys(source, true);
+  return keys && { ids: [...keys].map(registerStart) };
 }
 
-function startCodes(source: string): Set<number> | undefined {
-  const union = new Set<number>();
+/**
+ * A start word as a number: a prefix code when the pattern's first word may go on ("refund" in
+ * "refund(?:ed)?"), or that code plus CODES when the word is known to end there: "a" in "(?:a|the)\s"
+ * must not make every word that begins with "a" a place to try.
+ */
+type StartKey = number;
+
+/** `endsWord`: whatever follows the source is surely not a letter or digit. */
+function startKeys(source: string, endsWord: boolean): Set<StartKey> | undefined {
+  const union = new Set<StartKey>();
   for (const alternative of splitAlternatives(source)) {
-    const codes = startCodesOfItems(itemsOf(alternative), 0);
-    if (!codes) return undefined;
-    for (const code of codes) union.add(code);
+    const keys = startKeysOfItems(itemsOf(alternative), 0, endsWord);
+    if (!keys) return undefined;
+    for (const key of keys) union.add(key);
   }
   return union;
 }
 
-function startCodesOfItems(items: Item[], k: number): Set<number> | undefined {
+function startKeysOfItems(items: Item[], k: number, endsWord: boolean): Set<StartKey> | undefined {
   const item = items[k];
   if (item?.kind === 'char' && !item.optional) {
     let run = '';
-    for (let i = k; i < items.length && run.length < PREFIX; i++) {
+    let i = k;
+    for (; i < items.length; i++) {
       const next = items[i];
       if (next.kind !== 'char' || next.optional) break;
       run += next.ch;
     }
-    return new Set([prefixCode(run)]);
+    const whole = run.length <= PREFIX && wordEndsAt(items, i, endsWord);
+    return new Set([whole ? prefixCode(run) + CODES : prefixCode(run)]);
   }
   if (item?.kind !== 'group') return undefined;
-  const codes = startCodes(item.alternatives.join('|'));
-  if (!codes || !item.optional) return codes;
+  // An optional group may repeat, so what follows one of its ways through may be the group again.
+  const keys = startKeys(item.alternatives.join('|'), !item.optional && wordEndsAt(items, k + 1, endsWord));
+  if (!keys || !item.optional) return keys;
   // An optional group may match nothing, and then the match begins with what follows it.
-  const rest = startCodesOfItems(items, k + 1);
-  return rest && new Set([...codes, ...rest]);
+  const rest = startKeysOfItems(items, k + 1, endsWord);
+  return rest && new Set([...keys, ...rest]);
+}
+
+/** Whether a word surely ends before item `i`: a required space or punctuation, or the end of a source followed by one. */
+function wordEndsAt(items: Item[], i: number, endsWord: boolean): boolean {
+  const item = items[i];
+  return item === undefined ? endsWord : item.kind === 'delim' && !item.optional;
 }
 
 /** `wordStart`: the pattern begins at the start of a word of the text (after `\b`, or after a required space). */
@@ -289,7 +307,8 @@ let current: WordPrefixes = { text: '', generation: 0 };
  * each, under which the text's word starts that begin with that word are listed in order.
  */
 const startBitmap = new Uint8Array(Math.ceil(CODES / 8));
-const startIds = new Map<number, number>();
+const wholeWordBitmap = new Uint8Array(Math.ceil(CODES / 8));
+const startIds = new Map<StartKey, number>();
 /** Per start id, the first and last of its positions in `positions`, chained through `nextPosition`; -1 when none. */
 let firstOf = new Int32Array(0);
 let lastOf = new Int32Array(0);
@@ -298,12 +317,13 @@ let positions = new Int32Array(1024);
 let nextPosition = new Int32Array(1024);
 let positionCount = 0;
 
-function registerStart(code: number): number {
-  let id = startIds.get(code);
+function registerStart(key: StartKey): number {
+  let id = startIds.get(key);
   if (id !== undefined) return id;
   id = startIds.size;
-  startIds.set(code, id);
-  startBitmap[code >>> 3] |= 1 << (code & 7);
+  startIds.set(key, id);
+  const code = key % CODES;
+  (key < CODES ? startBitmap : wholeWordBitmap)[code >>> 3] |= 1 << (code & 7);
   const grownFirst = new Int32Array(id + 1).fill(-1);
   grownFirst.set(firstOf);
   firstOf = grownFirst;
@@ -359,17 +379,21 @@ export function wordPrefixes(text: string): WordPrefixes {
   let code = 0;
   let length = 0;
   let wordStart = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = codeOfChar(text.charCodeAt(i));
+  for (let i = 0; i <= text.length; i++) {
+    // One step past the end closes the last word.
+    const c = i < text.length ? codeOfChar(text.charCodeAt(i)) : 0;
     if (c === 0) {
+      if (length > 0 && length <= PREFIX && wholeWordBitmap[code >>> 3] & (1 << (code & 7))) recordStart(startIds.get(code + CODES)!, wordStart);
       length = 0;
       code = 0;
-    } else if (length < PREFIX) {
+    } else {
       if (length === 0) wordStart = i;
-      code = code * 37 + c;
+      if (length < PREFIX) {
+        code = code * 37 + c;
+        mark(code);
+        if (startBitmap[code >>> 3] & (1 << (code & 7))) recordStart(startIds.get(code)!, wordStart);
+      }
       length++;
-      mark(code);
-      if (startBitmap[code >>> 3] & (1 << (code & 7))) recordStart(startIds.get(code)!, wordStart);
     }
   }
   current = { text, generation: current.generation + 1 };

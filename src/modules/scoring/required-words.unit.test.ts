@@ -77,6 +77,13 @@ describe('required words of the lexicon patterns', () => {
     expect(startPositions(starts, wordPrefixes('talk to a human'))).toEqual([8, 10]);
   });
 
+  test('when a short first word must end where the pattern says, then longer words that begin with it are not tried', () => {
+    const starts = startWordsOf('(?:a|the) (?:human|agent)')!;
+    expect(startPositions(starts, wordPrefixes('another human and a agent'))).toEqual([18]);
+    // "(?:ab){0,2}" may repeat, so "ab" is only the beginning of a word ("ababcd").
+    expect(startPositions(startWordsOf('(?:ab){0,2}cd')!, wordPrefixes('ababcd cd'))).toEqual([0, 7]);
+  });
+
   test('when a pattern begins with something the reading does not follow, then it has no start words and is scanned', () => {
     expect(startWordsOf('[a-z]+ refund')).toBeUndefined();
     expect(startWordsOf('(?:\\d+|many) times')).toBeUndefined();
