@@ -26,7 +26,7 @@ interface Kind {
   /** What the body opens with: for a ticket meant for a person, one message labelled as needing one. */
   openers: Row[];
   rows: Row[];
-  /** Largest body length to aim for: one more message of the longest kind still ends within MAX_BYTES. */
+  /** Largest body length to aim for: one more message, even the longest, still ends within MAX_BYTES. */
   maxTarget: number;
 }
 
