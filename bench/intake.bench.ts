@@ -2,7 +2,9 @@
  * Intake throughput and latency next to a bare Express handler that parses and validates the same
  * body, and next to that handler plus a `pg` INSERT, and plus an INSERT and a BullMQ add (the issue's
  * ladder), all in this process and measured back to back, so the ratios are the figure. The load comes
- * from a separate process (bench/load.ts), so this process's CPU time is the server's alone.
+ * from a separate process (bench/load.ts), so this process's CPU time is the server's alone. Every
+ * ticket's body is new (bench/intake-tickets.ts), as in production: what scoring costs depends on the
+ * words a text brings, and the 15 bodies this bench once posted over and over brought few.
  *   npm run bench                  full run (about two minutes)
  *   BENCH_SECONDS=2 npm run bench  smoke run
  */
@@ -19,7 +21,8 @@ import { setupDatabase } from '../src/shared/db/setup-database';
 import { seedDatabase } from '../src/shared/db/seed';
 import { newTicketSchema } from '../src/modules/intake/intake.schema';
 import { scoreTicket } from '../src/modules/scoring';
-import { SUBJECT, ticketText } from './intake-tickets';
+import { decideRoute, type RoutingPolicy } from '../src/modules/routing';
+import { SUBJECT, distinctText } from './intake-tickets';
 import { startLoadGenerator, type LoadGenerator, type LoadOptions, type LoadResult } from './load';
 import { startCpuProfile } from './cpu-profile';
 import { cpuMsByPid, cpuMsSince, pidsNamed } from './process-cpu';
@@ -54,6 +57,7 @@ let nextTicket = 0;
 export async function load(generator: LoadGenerator, options: Omit<LoadOptions, 'firstTicket'>): Promise<Measured> {
   const firstTicket = nextTicket;
   nextTicket += 1_000_000;
+  await generator.prepare({ ...options, firstTicket });
   const before = othersCpu(generator);
   const cpu = process.cpuUsage();
   const loop = performance.eventLoopUtilization();
@@ -123,14 +127,29 @@ export async function bareWriteApp(databaseUrl: string, poolSize: number, queue?
   return { app, close: () => pool.end() };
 }
 
-/** scoreTicket's CPU time per ticket on exactly the bodies intake was sent, in this process. */
-function scoringUsPerTicket(): number {
-  const n = 2_000;
-  for (let i = 0; i < 200; i++) scoreTicket({ subject: SUBJECT, body: ticketText(i) });
+const SCORED_BODIES = 2_000;
+
+/**
+ * scoreTicket's CPU time per ticket on bodies like those intake was sent (new ones, numbered after every
+ * run's, so none was scored before in this process), in this process; and the routes decideRoute gives
+ * them, which must stay about four in five to the AI for intake to be measured with its AI enqueue.
+ */
+function scoringOnTheseBodies(policy: RoutingPolicy): { usPerTicket: number; aiShare: number; reasons: Record<string, number> } {
+  const n = SCORED_BODIES;
+  const inputs = Array.from({ length: 200 + n }, (_, k) => ({ subject: SUBJECT, body: distinctText(nextTicket + k) }));
+  for (let k = 0; k < 200; k++) scoreTicket(inputs[k]);
+  const measured = inputs.slice(200);
   const cpu = process.cpuUsage();
-  for (let i = 0; i < n; i++) scoreTicket({ subject: SUBJECT, body: ticketText(i) });
+  const scores = measured.map((input) => scoreTicket(input));
   const used = process.cpuUsage(cpu);
-  return (used.user + used.system) / n;
+  let ai = 0;
+  const reasons: Record<string, number> = {};
+  for (const score of scores) {
+    const decision = decideRoute(score, { aiOptOut: false, tier: 'standard', recentTicketCount: 0 }, policy);
+    if (decision.route === 'ai') ai++;
+    else for (const { code } of decision.reasons) reasons[code] = (reasons[code] ?? 0) + 1;
+  }
+  return { usPerTicket: (used.user + used.system) / n, aiShare: ai / n, reasons };
 }
 
 /**
@@ -208,7 +227,7 @@ export async function benchIntake(): Promise<void> {
     process.env.BENCH_PROFILE,
   );
   generator.stop();
-  const scoringUs = scoringUsPerTicket();
+  const scoring = scoringOnTheseBodies(deps.policies.current());
 
   const row = (m: Measured) => ({
     'req/s': Math.round(m.rps),
@@ -238,7 +257,13 @@ export async function benchIntake(): Promise<void> {
       `(bare ${rungNames.insertAdd}: ${limitFixed.p99} ms, +${(limitFixed.p99 - baselineFixed.p99).toFixed(1)} ms)`,
   );
   console.log(
-    `scoring: ${Math.round(scoringUs)} µs CPU per ticket on these bodies = ${((100 * scoringUs) / handoff.cpuUsPerRequest).toFixed(1)} % of intake's server CPU per request`,
+    `scoring: ${Math.round(scoring.usPerTicket)} µs CPU per ticket on ${SCORED_BODIES} new bodies like these = ` +
+      `${((100 * scoring.usPerTicket) / handoff.cpuUsPerRequest).toFixed(1)} % of intake's server CPU per request`,
+  );
+  const reasons = Object.entries(scoring.reasons).map(([code, count]) => `${code} ${count}`).join(', ');
+  console.log(
+    `routes of those bodies: ${(100 * scoring.aiShare).toFixed(1)} % to the AI, ${(100 * (1 - scoring.aiShare)).toFixed(1)} % to a person ` +
+      `(meant: 80 / 20; tickets with each reason for a person: ${reasons})`,
   );
 
   await bareServer.close();

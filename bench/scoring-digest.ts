@@ -10,7 +10,24 @@ import { join } from 'node:path';
 import { scoreTicket, type ScoreInput } from '../src/modules/scoring';
 import labelled from '../src/modules/scoring/labelled-messages.json';
 import { loadBitext } from './bitext';
-import { SUBJECT, ticketText } from './intake-tickets';
+import { SUBJECT } from './intake-tickets';
+
+/**
+ * The bodies the intake bench posted until it posted a new one each time: 5 texts × 3 lengths. They stay
+ * here unchanged so that the digest stays comparable with every digest taken before.
+ */
+const INTAKE_BODIES = [
+  'Hi, I ordered a standing lamp (order A-1001) ten days ago and the tracking page still says "label created". Could you tell me when it will ship and whether I can change the delivery address to my office? Thanks a lot, and have a nice day.',
+  'Hola, quería saber cuánto tarda en llegar un pedido a Canarias y si hay gastos de envío adicionales. También me gustaría saber si puedo pagar con PayPal. Muchas gracias por vuestra ayuda.',
+  "Bonjour, je n'arrive pas à télécharger ma facture du mois d'octobre depuis mon espace client. Le bouton ne fait rien. Pouvez-vous me l'envoyer ou m'expliquer comment faire ? Merci.",
+  'Hallo, ich möchte mein Abonnement vom Monatsplan auf den Jahresplan umstellen. Wie funktioniert das und wird der Restbetrag angerechnet? Vielen Dank im Voraus.',
+  'I want to talk to a real person. This is the third time I write about the refund for order A-2231 and nobody has answered. I am really frustrated and considering a chargeback with my bank.',
+];
+
+function ticketText(i: number): string {
+  const text = INTAKE_BODIES[i % INTAKE_BODIES.length];
+  return (text + ' ').repeat(Math.ceil(600 / text.length) + (i % 3)).trim();
+}
 
 const LEXICONS = join(__dirname, '../src/modules/scoring/lexicons');
 const lexiconFiles = [...readdirSync(LEXICONS).filter((f) => f.endsWith('.json')), ...readdirSync(join(LEXICONS, 'sentiment')).map((f) => `sentiment/${f}`)];
