@@ -3,6 +3,7 @@ import { buildAgent, insertQueuedTickets, privateLanguage } from '../support/age
 import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
 import { claimTicket } from '../../src/modules/agents';
 import type { ClaimOutcome } from '../../src/modules/agents/claim-ticket';
+import { buildSuggestions } from '../../src/modules/agents/agent-assist';
 
 /**
  * Claims that arrive together share one call of claim_tickets. These start them in the same moment
@@ -80,4 +81,29 @@ describe('claims that arrive together', () => {
     expect(await app.deps.db.ticket.findUnique({ where: { id: tickets[3] }, select: { status: true } })).toEqual({ status: 'human_queued' });
   });
 
+  test('when claims search the knowledge base together, then each gets the articles its own search finds alone', async () => {
+    const texts = [
+      { body: 'I was charged twice for my subscription, please refund the duplicate payment.', topics: ['refund the duplicate charge', 'change your avatar'] },
+      { body: 'I cannot log in since the password reset, the login page rejects my password.', topics: ['reset your password to log in', 'cancel a subscription'] },
+      { body: 'My parcel never arrived and the tracking has not moved for ten days.', topics: ['a parcel that never arrived', 'refund the duplicate charge'] },
+    ];
+    const tickets: Parameters<typeof buildSuggestions>[1][] = [];
+    for (const text of texts) {
+      const language = privateLanguage();
+      await app.deps.db.kbArticle.createMany({
+        data: text.topics.map((topic, i) => ({ slug: `${language}-${i}-${Date.now()}`, language, title: topic, body: `How to ${topic}: ${text.body}`.slice(0, i ? 40 : 200), tags: [] })),
+      });
+      const [id] = await insertQueuedTickets(app, { language, body: text.body });
+      tickets.push((await app.deps.db.ticket.findUnique({ where: { id }, include: { messages: true } }))!);
+    }
+
+    const together = await Promise.all(tickets.map((t) => buildSuggestions(app.deps, t)));
+    const alone = [];
+    for (const t of tickets) alone.push(await buildSuggestions(app.deps, t));
+    expect(together).toEqual(alone);
+    together.forEach((suggestions, i) => {
+      expect(suggestions.length).toBeGreaterThan(0);
+      expect(suggestions.every((s) => s.kind === 'kb_article' && s.language === tickets[i].language)).toBe(true);
+    });
+  });
 });
