@@ -10,8 +10,9 @@
  * claimTicket() called directly (the database side of a claim, no HTTP), the claim route on bare
  * Express, then the HTTP claim through the whole app. The HTTP load comes from another process
  * (bench/claim-load.ts), so this process's CPU time over those runs is the server's alone: server CPU
- * per claim is the other robust figure. BENCH_PROFILE=<file> writes a CPU profile of the server during
- * the whole-app runs and prints where its time goes.
+ * per claim is the other robust figure. The statements sent to Postgres per request are counted too (round
+ * trips; several claims or searches in one statement count once). BENCH_PROFILE=<file> writes a CPU
+ * profile of the server during the whole-app runs and prints where its time goes.
  */
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
