@@ -78,9 +78,9 @@ const SEARCH_ARTICLES = `
   ORDER BY s.n, r.rank DESC, r.slug`;
 
 /**
- * Claims that finish together search together: one statement for the batch, one round trip instead of
- * one per claim (about half the Node CPU and a quarter of the database CPU of a search; docs/benchmarks.md,
- * "Claims"). Read-only, so a batch has nothing to isolate.
+ * Claims that finish together search together: one statement and one round trip for the batch (in a loop
+ * of 16 concurrent searches, half the Node CPU and three quarters of the database CPU of searching one by
+ * one; docs/benchmarks.md, "Claims"). Read-only, so a batch has nothing to isolate.
  */
 const articleSearch = batcherPer((pool: Pool) =>
   microBatcher<{ terms: string; language: string }, Article[]>({
