@@ -10,8 +10,9 @@
  * claimTicket() called directly (the database side of a claim, no HTTP), the claim route on bare
  * Express, then the HTTP claim through the whole app. The HTTP load comes from another process
  * (bench/claim-load.ts), so this process's CPU time over those runs is the server's alone: server CPU
- * per claim is the other robust figure. BENCH_PROFILE=<file> writes a CPU profile of the server during
- * the whole-app runs and prints where its time goes.
+ * per claim is the other robust figure. The statements sent to Postgres per request are counted too (round
+ * trips; several claims or searches in one statement count once). BENCH_PROFILE=<file> writes a CPU
+ * profile of the server during the whole-app runs and prints where its time goes.
  */
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -153,8 +154,22 @@ interface Run {
   cpuUsPerClaim: number;
   /** CPU of this database's Postgres backends per request (NaN when Postgres is not on this machine). */
   postgresUsPerClaim: number;
+  /** Statements this process sent to Postgres per request (every pg client's, Prisma's included): round trips. */
+  queriesPerClaim: number;
   load: string;
 }
+
+/**
+ * Every statement this process sends goes through pg's Client.query (Pool.query and Prisma's adapter-pg
+ * included), so counting its calls counts round trips to Postgres without asking Postgres, which has no
+ * pg_stat_statements here. Only the server and the in-process loops query during a run.
+ */
+let queriesSent = 0;
+const clientQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  queriesSent++;
+  return (clientQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof clientQuery;
 
 /**
  * CPU time so far of each backend serving this database (Postgres runs on this machine): with Node's
@@ -169,12 +184,15 @@ async function postgresCpu(db: pg.Client): Promise<Map<number, number>> {
 async function measure(db: pg.Client, run: () => Promise<ClaimLoadResult>): Promise<Run & { ids: string[] }> {
   const postgresBefore = await postgresCpu(db);
   const cpuBefore = process.cpuUsage();
+  const queriesBefore = queriesSent;
   const r = await run();
+  const queries = queriesSent - queriesBefore;
   const cpu = process.cpuUsage(cpuBefore);
   const postgresAfter = await postgresCpu(db);
   const requests = Math.max(1, r.ids.length + r.empty);
   return {
     postgresUsPerClaim: (cpuMsSince(postgresBefore, postgresAfter) * 1000) / requests,
+    queriesPerClaim: queries / requests,
     cpuUsPerClaim: (cpu.user + cpu.system) / requests,
     ids: r.ids,
     claims: r.ids.length,
@@ -273,7 +291,7 @@ async function main() {
     const assigned = await raw.query(`SELECT count(*)::int AS n FROM tickets WHERE status = 'assigned' AND external_id LIKE 'bench-%'`);
     claimedSoFar += direct.claims + bare.claims + handoff.claims;
     const row = (name: string, r: Run, checks: string) =>
-      `| ${agentCount} | ${name} | ${r.claims} | ${r.perSecond.toFixed(0)} | ${(r.perSecond / baseline.perSecond).toFixed(2)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuUsPerClaim.toFixed(0)} | ${r.postgresUsPerClaim.toFixed(0)} | ${r.empty} | ${r.load} | ${checks} |`;
+      `| ${agentCount} | ${name} | ${r.claims} | ${r.perSecond.toFixed(0)} | ${(r.perSecond / baseline.perSecond).toFixed(2)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuUsPerClaim.toFixed(0)} | ${r.postgresUsPerClaim.toFixed(0)} | ${r.queriesPerClaim.toFixed(2)} | ${r.empty} | ${r.load} | ${checks} |`;
     results.push(row('baseline: bare SQL', baseline, `same ticket twice: ${baseline.repeated}`));
     results.push(row('claimTicket() direct', direct, `same ticket twice: ${direct.repeated}`));
     results.push(row('claim route, bare Express', bare, `same ticket twice: ${bare.repeated}`));
@@ -292,8 +310,8 @@ async function main() {
   console.log(
     `${TICKETS} waiting tickets, ${SECONDS} s per run, pool of ${POOL_SIZE}, ${AGENTS_PER_LOOP} agents taking turns per loop; the second scenario continues on the queues the first left.\n`,
   );
-  console.log('| agents | run | claims | claims/s | ratio to baseline | p50 ms | p99 ms | Node CPU µs per claim (HTTP: server only) | Postgres CPU µs per claim | 204s | load (1 min) | checks |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| agents | run | claims | claims/s | ratio to baseline | p50 ms | p99 ms | Node CPU µs per claim (HTTP: server only) | Postgres CPU µs per claim | pg queries per claim | 204s | load (1 min) | checks |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) console.log(r);
 
   generator.stop();

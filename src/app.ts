@@ -51,7 +51,7 @@ export function buildApp(deps: Deps): Express {
     inOrder(
       recogniseKnownKey(config.adminApiKey),
       limits.beforeAuth,
-      authenticate(deps.db, config.adminApiKey),
+      authenticate(deps.pool, config.adminApiKey),
       limits.afterAuth,
       requireJson,
       parseJson(config.bodyLimitBytes),

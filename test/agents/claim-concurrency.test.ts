@@ -15,6 +15,11 @@ describe('concurrent claims never collide', () => {
   let admin: ApiClient;
   // Its own pool, wider than the app's, so that many claim transactions really run at the same time.
   let pool: pg.Pool;
+  /**
+   * Claims made through one deps object share batches (up to four out at once); several such objects
+   * over the wide pool give both: claims in one transaction and many transactions at the same time.
+   */
+  let claimDeps: (typeof app.deps)[];
   const actor = { keyId: 'test:claim-concurrency', role: 'agent' as const };
 
   beforeAll(async () => {
@@ -22,6 +27,7 @@ describe('concurrent claims never collide', () => {
     admin = apiClient(app.url, ADMIN_KEY);
     // 100 claims in flight share 25 connections: on a loaded machine a claim may wait long for one.
     pool = new pg.Pool({ connectionString: app.config.databaseUrl, max: 25, connectionTimeoutMillis: 120_000 });
+    claimDeps = Array.from({ length: 5 }, () => ({ ...app.deps, pool }));
   });
   afterAll(async () => {
     await pool.end();
@@ -35,10 +41,10 @@ describe('concurrent claims never collide', () => {
    */
   async function claimUntilEmpty(agents: TestAgent[], taken: Map<string, string[]>) {
     await Promise.all(
-      agents.flatMap((agent) =>
-        Array.from({ length: LOOPS_PER_AGENT }, async () => {
+      agents.flatMap((agent, i) =>
+        Array.from({ length: LOOPS_PER_AGENT }, async (_, loop) => {
           for (;;) {
-            const outcome = await claimTicket({ ...app.deps, pool }, agent.id, actor);
+            const outcome = await claimTicket(claimDeps[(i + loop) % claimDeps.length], agent.id, actor);
             if (!outcome.claimed) return;
             const { id } = outcome.ticket;
             taken.set(id, [...(taken.get(id) ?? []), agent.id]);

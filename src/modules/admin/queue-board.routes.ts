@@ -14,7 +14,7 @@ export const QUEUE_BOARD_PATH = '/admin/queues';
  * Admin only. Browsers cannot add a bearer header to a page load, so HTTP Basic with the admin key
  * as the password (any user name) is accepted too; the 401 asks the browser for it.
  */
-function requireAdmin(deps: Pick<Deps, 'db' | 'config'>): RequestHandler {
+function requireAdmin(deps: Pick<Deps, 'pool' | 'config'>): RequestHandler {
   const adminKeyHash = hashKey(deps.config.adminApiKey);
   return async (req, res, next) => {
     const header = req.headers.authorization ?? '';
@@ -26,7 +26,7 @@ function requireAdmin(deps: Pick<Deps, 'db' | 'config'>): RequestHandler {
       const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
       key = decoded.slice(decoded.indexOf(':') + 1);
     }
-    const principal = key && key.length >= 8 && key.length <= 200 ? await resolveKey(deps.db, adminKeyHash, key) : null;
+    const principal = key && key.length >= 8 && key.length <= 200 ? await resolveKey(deps.pool, adminKeyHash, key) : null;
     if (!principal) {
       res.setHeader('WWW-Authenticate', 'Basic realm="Handoff queues", charset="UTF-8"');
       throw new AppError('UNAUTHENTICATED', 'The queue board needs the admin key (Bearer, or Basic with the key as password).');
@@ -41,7 +41,7 @@ function requireAdmin(deps: Pick<Deps, 'db' | 'config'>): RequestHandler {
  * Bull Board over every queue in `deps.queues`: inspect, retry and clean jobs. Its page loads its
  * own scripts and Google Fonts, so it gets its own CSP instead of the API's.
  */
-export function queueBoardRouter(deps: Pick<Deps, 'db' | 'config' | 'queues'>): Router {
+export function queueBoardRouter(deps: Pick<Deps, 'pool' | 'config' | 'queues'>): Router {
   const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({
     queues: listQueues(deps.queues).map((q) => new BullMQAdapter(q)),

@@ -2,7 +2,9 @@ import { Prisma, type Decision, type Message, type Ticket, type TicketEvent } fr
 import { claimLatency } from '../../shared/metrics';
 import type { Deps } from '../../shared/deps';
 import { conflict, notFound } from '../../shared/errors/app-error';
+import { isDependencyDown } from '../../shared/errors/error-handler';
 import { uuid } from '../../shared/http/validation';
+import { batcherPer, microBatcher } from '../../shared/micro-batch';
 import type { Principal } from '../auth/principal';
 import { DISTRESS_FLAGS } from './distress';
 
@@ -17,40 +19,71 @@ type ClaimResult =
 
 type RowJson = Record<string, unknown>;
 
-const CLAIM_SQL = 'SELECT claim_ticket($1::uuid, $2::timestamptz, $3::int, $4::int, $5::int, $6::text[], $7::float8, $8::text, $9::text) AS result';
+const CLAIM_SQL = `SELECT claim_no, claim FROM claim_tickets($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::int, $6::int, $7::int, $8::text[], $9::float8)`;
+
+/** Claims that arrive while earlier batches are out share one statement; a batch holds at most this many. */
+const MAX_BATCH = 32;
+/** Batches out at once: each holds a pooled connection, the rest of the pool serves the other routes meanwhile. */
+const MAX_IN_FLIGHT = 4;
+
+type ClaimDeps = Pick<Deps, 'pool' | 'config' | 'policies'>;
+
+interface ClaimRequest {
+  agentId: string;
+  actor: Pick<Principal, 'keyId' | 'role'>;
+  now: Date;
+}
+
+// Per deps object, so that each app (and its pool, config and policy) batches only its own claims.
+const claimBatcher = batcherPer((deps: ClaimDeps) =>
+  microBatcher<ClaimRequest, ClaimResult>({
+    maxItems: MAX_BATCH,
+    maxInFlight: MAX_IN_FLIGHT,
+    // claim_ticket answers every outcome without raising; should a batch fail all the same (a deadlock with
+    // another flow, say), each claim is tried alone, and only an unreachable database fails them together.
+    retrySingly: (err) => !isDependencyDown(err),
+    async run(claims) {
+      const { agents } = deps.config;
+      const { rows } = await deps.pool.query<{ claim_no: number; claim: ClaimResult }>({
+        name: 'claim_tickets',
+        text: CLAIM_SQL,
+        values: [
+          claims.map((c) => c.agentId),
+          claims.map((c) => c.now),
+          claims.map((c) => c.actor.keyId),
+          claims.map((c) => c.actor.role),
+          agents.overflowAfterMinutes,
+          agents.agingStepMinutes,
+          agents.distressStreakLimit,
+          DISTRESS_FLAGS,
+          deps.policies.current().negativeSentimentThreshold,
+        ],
+      });
+      const results: ClaimResult[] = new Array(claims.length);
+      for (const row of rows) results[row.claim_no - 1] = row.claim;
+      return results;
+    },
+  }),
+);
 
 /**
- * Gives the agent the best waiting ticket it may take, in one round trip to the database function
- * `claim_ticket` (migration 20261127110500_claim_function), which cannot collide with other claims: the
- * agent row is locked first (so its own parallel claims serialise and the capacity count that follows
- * is exact), then the ticket is picked with FOR UPDATE SKIP LOCKED (so other agents' claims pass over
- * it instead of waiting or taking it too). The claimed ticket comes back with its thread, and the read
- * of its personal data by `actor` is audited in the same transaction as the claim.
+ * Gives the agent the best waiting ticket it may take, through the database function `claim_ticket`
+ * (migration 20261127110500_claim_function), which cannot collide with other claims: the agent row is
+ * locked first (so its own parallel claims serialise and the capacity count that follows is exact), then
+ * the ticket is picked with FOR UPDATE SKIP LOCKED (so other agents' claims pass over it instead of
+ * waiting or taking it too). The claimed ticket comes back with its thread, and the read of its personal
+ * data by `actor` is audited in the same transaction as the claim. Claims arriving together go in one
+ * call of `claim_tickets` (migration 20261127230000_claim_batch): one round trip and one commit for all,
+ * each claim still claim_ticket's, in arrival order, seeing what the earlier ones of the batch took.
  */
 export async function claimTicket(
-  deps: Pick<Deps, 'pool' | 'config' | 'policies'>,
+  deps: ClaimDeps,
   agentId: string,
   actor: Pick<Principal, 'keyId' | 'role'>,
   now = new Date(),
 ): Promise<ClaimOutcome> {
   if (!uuid.safeParse(agentId).success) throw notFound('Agent');
-  const { agents } = deps.config;
-  const { rows } = await deps.pool.query<{ result: ClaimResult }>({
-    name: 'claim_ticket',
-    text: CLAIM_SQL,
-    values: [
-      agentId,
-      now,
-      agents.overflowAfterMinutes,
-      agents.agingStepMinutes,
-      agents.distressStreakLimit,
-      DISTRESS_FLAGS,
-      deps.policies.current().negativeSentimentThreshold,
-      actor.keyId,
-      actor.role,
-    ],
-  });
-  const result = rows[0].result;
+  const result = await claimBatcher(deps).add({ agentId, actor, now });
   switch (result.outcome) {
     case 'not_found':
       throw notFound('Agent');

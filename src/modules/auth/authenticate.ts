@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../../shared/errors/app-error';
-import type { Db } from '../../shared/db/prisma';
+import type { Pool } from 'pg';
 import { hashKey, recentPrincipal, resolveKey } from './api-keys';
 import type { Role } from './principal';
 
@@ -24,13 +24,13 @@ export function recogniseKnownKey(adminApiKey: string): RequestHandler {
 }
 
 /** Requires `Authorization: Bearer <key>` and attaches the caller's principal. */
-export function authenticate(db: Db, adminApiKey: string): RequestHandler {
+export function authenticate(pool: Pool, adminApiKey: string): RequestHandler {
   const adminKeyHash = hashKey(adminApiKey);
   return async (req, _res, next) => {
     if (req.principal) return next();
     const key = bearerKey(req.headers.authorization);
     if (!key) throw new AppError('UNAUTHENTICATED', 'Send an API key as "Authorization: Bearer <key>".');
-    const principal = await resolveKey(db, adminKeyHash, key);
+    const principal = await resolveKey(pool, adminKeyHash, key);
     if (!principal) throw new AppError('UNAUTHENTICATED', 'The API key is unknown or revoked.');
     req.principal = principal;
     next();
