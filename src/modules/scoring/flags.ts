@@ -13,13 +13,20 @@ interface Entry {
 }
 
 interface CompiledLexicon {
-  /** Per entry, in lexicon order: the entry, its own regex and what it cannot match without. */
+  /** Per entry, in lexicon order: the entry, how to find its matches and what it cannot match without. */
   entries: Entry[];
-  regexes: RegExp[];
+  matchers: Matcher[];
   requirements: Requirement[];
-  /** Per entry, the words a match can begin with, when the pattern tells; the entry is then tried only where they start. */
-  starts: (StartWords | undefined)[];
   negatable: boolean;
+}
+
+/**
+ * An entry's regex and the words a match can begin with, when the pattern tells: then the regex is sticky
+ * and tried only where those words start; otherwise it scans.
+ */
+interface Matcher {
+  regex: RegExp;
+  starts: StartWords | undefined;
 }
 
 const FRAGMENT = /\{([A-Z_]+)\}/g;
@@ -41,18 +48,17 @@ function patternsOf(byLanguage: Languages): { language: string; index: number; p
  * One regex per lexicon entry, compiled once. Each message can match a different few entries, and a
  * regex over just those (one per combination seen) cost a compilation for almost every new message.
  */
-/** Sticky when the pattern's start words are known, to be tried where one begins; otherwise it scans. */
-function entryRegex(pattern: string): RegExp {
-  return new RegExp(`\\b(?:${pattern})(?![a-z0-9])`, startWordsOf(pattern) ? 'y' : 'g');
+function matcherOf(pattern: string): Matcher {
+  const starts = startWordsOf(pattern);
+  return { regex: new RegExp(`\\b(?:${pattern})(?![a-z0-9])`, starts ? 'y' : 'g'), starts };
 }
 
 function compile(name: string, byLanguage: Languages, negatable: boolean): CompiledLexicon {
   const patterns = patternsOf(byLanguage);
   return {
     entries: patterns.map(({ language, index }) => ({ id: `${name}/${language}/${index}` })),
-    regexes: patterns.map(({ pattern }) => entryRegex(pattern)),
+    matchers: patterns.map(({ pattern }) => matcherOf(pattern)),
     requirements: patterns.map(({ pattern }) => requirementOf(pattern)),
-    starts: patterns.map(({ pattern }) => startWordsOf(pattern)),
     negatable,
   };
 }
@@ -75,9 +81,8 @@ const WHOLE_MESSAGE_MAX_CHARS = 60;
 const TOPIC_LEXICONS = TOPICS.filter((t) => t !== 'general').map((topic) => ({
   topic,
   lines: ((topicLexicon as unknown as Record<string, string[]>)[topic] ?? []).map((source) => ({
-    regex: entryRegex(source),
+    matcher: matcherOf(source),
     requirement: requirementOf(source),
-    starts: startWordsOf(source),
   })),
 }));
 
@@ -110,8 +115,8 @@ function isNegated(text: string, index: number): boolean {
 function firstMatch(text: string, lexicon: CompiledLexicon, prefixes: WordPrefixes): Entry | undefined {
   const kept = satisfiedIndices(lexicon.requirements, prefixes);
   if (kept.length === 0) return undefined;
-  const starts = kept.map((i) => possibleStarts(lexicon.starts[i], prefixes));
-  const next = kept.map((i, k) => matchFrom(lexicon.regexes[i], text, starts[k], 0));
+  const starts = kept.map((i) => possibleStarts(lexicon.matchers[i], prefixes));
+  const next = kept.map((i, k) => matchFrom(lexicon.matchers[i].regex, text, starts[k], 0));
   for (;;) {
     let best = -1;
     let bestIndex = Infinity;
@@ -125,11 +130,11 @@ function firstMatch(text: string, lexicon: CompiledLexicon, prefixes: WordPrefix
     if (best === -1) return undefined;
     if (!lexicon.negatable || !isNegated(text, bestIndex)) return lexicon.entries[kept[best]];
     const from = bestIndex + Math.max(1, next[best]![0].length);
-    for (let k = 0; k < kept.length; k++) if (next[k] !== null && next[k]!.index < from) next[k] = matchFrom(lexicon.regexes[kept[k]], text, starts[k], from);
+    for (let k = 0; k < kept.length; k++) if (next[k] !== null && next[k]!.index < from) next[k] = matchFrom(lexicon.matchers[kept[k]].regex, text, starts[k], from);
   }
 }
 
-function possibleStarts(starts: StartWords | undefined, prefixes: WordPrefixes): number[] | undefined {
+function possibleStarts({ starts }: Matcher, prefixes: WordPrefixes): number[] | undefined {
   return starts && startPositions(starts, prefixes);
 }
 
@@ -183,7 +188,7 @@ export function detectTopics(text: string, flags: readonly Flag[]): Topic[] {
   const topics = new Set<Topic>();
   const prefixes = wordPrefixes(text);
   for (const { topic, lines } of TOPIC_LEXICONS) {
-    if (lines.some(({ regex, requirement, starts }) => satisfied(requirement, prefixes) && matchFrom(regex, text, possibleStarts(starts, prefixes), 0) !== null)) topics.add(topic);
+    if (lines.some(({ matcher, requirement }) => satisfied(requirement, prefixes) && matchFrom(matcher.regex, text, possibleStarts(matcher, prefixes), 0) !== null)) topics.add(topic);
   }
   // The flags are the strongest topic evidence there is; a legal threat is a legal matter whatever words it used.
   if (flags.includes('billing_dispute')) topics.add('billing');
