@@ -156,6 +156,13 @@ describe('language', () => {
   ])('detects %s as %s', (text, language) => {
     expect(score(text).language).toBe(language);
   });
+  it.each([
+    ['Me han cobrado dos veces el mismo pedido, ¿me podéis devolver uno de los cargos?', 'es'],
+    ['Si no me devolvéis el dinero, mi abogado presentará una demanda.', 'es'],
+    ["Bonjour, je n'ai toujours pas reçu ma commande de la semaine dernière.", 'fr'],
+  ])('reads the body, not a helpdesk form\'s English subject: %s', (body, language) => {
+    expect(score(body, 'Question about my order').language).toBe(language);
+  });
   it("says 'und' for short text", () => {
     expect(score('hello').language).toBe('und');
     expect(score('agent please').language).toBe('und');
