@@ -100,7 +100,9 @@ const WINDOW_CHARS = 60;
 function isNegated(text: string, index: number): boolean {
   let before = text.slice(Math.max(0, index - WINDOW_CHARS), index);
   let lastBreak = -1;
-  for (const m of before.matchAll(CLAUSE_BREAK)) lastBreak = m.index + m[0].length;
+  // exec in a loop rather than matchAll: no iterator, and no match kept but the last.
+  CLAUSE_BREAK.lastIndex = 0;
+  for (let m = CLAUSE_BREAK.exec(before); m !== null; m = CLAUSE_BREAK.exec(before)) lastBreak = m.index + m[0].length;
   if (lastBreak >= 0) before = before.slice(lastBreak);
   const window = before.trim().split(' ').slice(-negation.windowTokens).join(' ');
   if (window === '') return false;
