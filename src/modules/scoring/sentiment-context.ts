@@ -2,10 +2,12 @@ import Sentiment from 'sentiment';
 
 /**
  * The `sentiment` library splits the whole text and looks every token up, though it only scores the
- * labelled ones, and our strategy reads just the few tokens before each and where the last contrast word
- * is. `scoredContext` hands it only those tokens, in order: the same scores in the same order, for a
- * fraction of the splitting and lookups. Which tokens may be labelled is a hashed bitmap of the words;
- * a false positive only keeps a few tokens more.
+ * labelled ones, and our strategy reads only which rule words (negators, boosters, dampeners, contrast
+ * words) lie in the few tokens before each and where the last contrast word is. `scoredContext` hands it
+ * the labelled tokens and rule words, in order, with a one-letter filler for each other token that sits
+ * within reach of a rule word: the same scores in the same order, for a fraction of the splitting and
+ * lookups. Which tokens are labels or rule words is a hashed bitmap of the words; a false positive only
+ * keeps a token more.
  */
 const WORD_BITS = 16;
 const FNV_OFFSET = 0x811c9dc5;
@@ -20,7 +22,7 @@ function wordHash(word: string): number {
 const byteOf = (hash: number) => hash >>> (32 - WORD_BITS + 3);
 const bitOf = (hash: number) => 1 << ((hash >>> (32 - WORD_BITS)) & 7);
 
-/** The words a `scoredContext` keeps: labels and contrast words. */
+/** A set of words for `scoredContext`. */
 export function wordBitmap(words: Iterable<string>): Uint8Array {
   const bitmap = new Uint8Array(2 ** WORD_BITS / 8);
   for (const word of words) {
@@ -52,22 +54,24 @@ const KIND = Uint8Array.from({ length: 0x100 }, (_, code) => {
   return UNREAD;
 });
 
-/** Where recent tokens start, by token number modulo its length (a power of two above any `before`). */
-const starts = new Int32Array(16);
+/**
+ * What stands in for a token that is neither scored nor read by the rules but still counts in their
+ * scope: one character the tokeniser keeps whole, which no language labels or uses as a rule word
+ * (sentiment.ts checks that at start-up).
+ */
+export const FILLER = 'x';
 
 /**
- * The library's tokens of `text` that are in `words`, each with the `before` tokens that precede it, as
- * one phrase that the library splits into exactly those tokens (runs of adjacent ones are sliced whole).
+ * The library's tokens of `text` as one phrase that gives the same scores: every token in `words`
+ * (labels and rule words) as itself, in order; a token in neither as `FILLER` while one of the `scope`
+ * tokens before it is in `rules`, so that each scored token still sees the same rule words at the same
+ * distances; any other token dropped, since then the last `scope` tokens read by the rules are empty of
+ * rule words either way. A hashed bitmap may hold a word that is in neither set: it only stays as itself.
  * Undefined when the text holds a code unit this reading does not cover: then pass the whole text.
  */
-export function scoredContext(text: string, words: Uint8Array, before: number): string | undefined {
-  if (before >= starts.length) throw new Error(`scoredContext keeps at most ${starts.length - 1} tokens before a word`);
-  const mask = starts.length - 1;
+export function scoredContext(text: string, words: Uint8Array, rules: Uint8Array, scope: number): string | undefined {
   let phrase = '';
-  let token = 0;
-  let runStart = 0;
-  let runEnd = 0;
-  let runLast = -2;
+  let sinceRule = scope;
   for (let i = 0; i < text.length; ) {
     let code = text.charCodeAt(i);
     let kind = code > 0xff ? UNREAD : KIND[code];
@@ -86,18 +90,15 @@ export function scoredContext(text: string, words: Uint8Array, before: number): 
       kind = code > 0xff ? UNREAD : KIND[code];
       if (kind !== WORD && !(kind === LONE_SPACE && KIND[text.charCodeAt(i + 1)] === WORD)) break;
     }
-    starts[token & mask] = start;
-    if (words[byteOf(hash)] & bitOf(hash)) {
-      const first = Math.max(0, token - before);
-      if (first > runLast + 1) {
-        if (runLast >= 0) phrase += phrase ? ` ${text.slice(runStart, runEnd)}` : text.slice(runStart, runEnd);
-        runStart = starts[first & mask];
-      }
-      runEnd = i;
-      runLast = token;
+    const byte = byteOf(hash);
+    const bit = bitOf(hash);
+    if (words[byte] & bit) {
+      phrase += phrase ? ` ${text.slice(start, i)}` : text.slice(start, i);
+      sinceRule = rules[byte] & bit ? 0 : sinceRule + 1;
+    } else if (sinceRule < scope) {
+      phrase += phrase ? ` ${FILLER}` : FILLER;
+      sinceRule++;
     }
-    token++;
   }
-  if (runLast >= 0) phrase += phrase ? ` ${text.slice(runStart, runEnd)}` : text.slice(runStart, runEnd);
   return phrase;
 }

@@ -1,6 +1,6 @@
 import Sentiment from 'sentiment';
 import { fold } from './normalise';
-import { scoredContext, wordBitmap } from './sentiment-context';
+import { FILLER, scoredContext, wordBitmap } from './sentiment-context';
 import afinnEn from 'sentiment/languages/en/labels.json';
 import enRules from './lexicons/sentiment/en.json';
 import esRules from './lexicons/sentiment/es.json';
@@ -82,8 +82,10 @@ const analyser = new Sentiment();
 
 interface Registered {
   key: string;
-  /** The labels and contrast words: the tokens `scoredContext` keeps. */
+  /** The labels and rule words: the tokens `scoredContext` keeps as they are. */
   words: Uint8Array;
+  /** The rule words, which the strategy reads before a labelled token. */
+  rules: Uint8Array;
 }
 
 const REGISTERED: Record<string, Registered> = {};
@@ -101,7 +103,9 @@ for (const [code, rules, base] of [
   analyser.registerLanguage(key, { labels, scoringStrategy: makeStrategy(rules) });
   // Registering merges the library's emoji ranking over our labels; our emoji weights must win.
   Object.assign(labels, emojiLabels);
-  REGISTERED[code] = { key, words: wordBitmap([...Object.keys(labels), ...rules.contrasts]) };
+  const ruleWords = [...rules.negators, ...rules.boosters, ...rules.dampeners, ...rules.contrasts];
+  if (FILLER in labels || ruleWords.includes(FILLER)) throw new Error(`The filler "${FILLER}" is a ${code} sentiment word`);
+  REGISTERED[code] = { key, words: wordBitmap([...Object.keys(labels), ...ruleWords]), rules: wordBitmap(ruleWords) };
 }
 
 const EMOJI = /\p{Extended_Pictographic}/gu;
@@ -119,7 +123,7 @@ const CAPS_WORD = /\b[A-ZÀ-ÖØ-Þ]{3,}\b/g;
  * and "!" emphasis, then VADER's normalisation. Unknown languages are scored with the English lexicon.
  */
 export function scoreSentiment(text: string, language: string, folded = fold(text)): number {
-  const { key, words } = REGISTERED[language] ?? REGISTERED.en;
+  const { key, words, rules } = REGISTERED[language] ?? REGISTERED.en;
   // Emoji, their modifiers, the extra punctuation and curly quotes all lie above U+00A0; most
   // messages have nothing there to rewrite, and no apostrophe to split an elision at.
   let prepared = folded;
@@ -127,8 +131,8 @@ export function scoreSentiment(text: string, language: string, folded = fold(tex
     prepared = prepared.replace(EMOJI_MODIFIERS, '').replace(EMOJI, ' $& ').replace(EXTRA_PUNCTUATION, ' ').replace(CURLY_APOSTROPHES, "'");
   }
   if (prepared.includes("'")) prepared = prepared.replace(ELISION, '$1e ');
-  // The library reads every token; only the ones it may score and the few before each can change the result.
-  const result = analyser.analyze(scoredContext(prepared, words, NEGATION_SCOPE) ?? prepared, { language: key });
+  // The library reads every token; only the ones it may score and the rule words before each can change the result.
+  const result = analyser.analyze(scoredContext(prepared, words, rules, NEGATION_SCOPE) ?? prepared, { language: key });
   let raw = result.score;
 
   const shouted = new Set((text.match(CAPS_WORD) ?? []).map(fold));
