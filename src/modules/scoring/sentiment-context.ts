@@ -33,10 +33,10 @@ export function wordBitmap(words: Iterable<string>): Uint8Array {
 }
 
 /**
- * What the library's tokeniser makes of each Latin-1 code unit, asked of the library itself at start-up:
- * part of a word; a separator (space, newline, its punctuation); whitespace that only separates next to
- * another separator or at either end (it collapses whitespace runs and trims, so a lone tab or no-break
- * space stays inside a word); or anything else (uppercase, which it lowercases), left to the library.
+ * What the library's tokeniser makes of a character, asked of the library itself: part of a word; a
+ * separator (space, newline, its punctuation); whitespace that only separates next to another separator
+ * or at either end (it collapses whitespace runs and trims, so a lone tab or no-break space stays inside
+ * a word); or anything else (uppercase, which it lowercases), left to the library.
  */
 const WORD = 0;
 const SEPARATOR = 1;
@@ -44,15 +44,42 @@ const LONE_SPACE = 2;
 const UNREAD = 3;
 const probe = new Sentiment();
 const tokenises = (phrase: string, ...tokens: string[]) => JSON.stringify(probe.analyze(phrase).tokens) === JSON.stringify(tokens);
-const KIND = Uint8Array.from({ length: 0x100 }, (_, code) => {
-  const c = String.fromCharCode(code);
+function askKind(c: string): number {
   if (c.toLowerCase() !== c) return UNREAD;
   if (tokenises(`a${c}b`, 'a', 'b') && tokenises(`a${c}${c}b`, 'a', 'b')) return SEPARATOR;
   if (!tokenises(`a${c}b`, `a${c}b`)) return UNREAD;
   if (tokenises(`a ${c}b`, 'a', `${c}b`) && tokenises(`${c}a${c}`, `${c}a${c}`)) return WORD;
   if (tokenises(`a ${c}b`, 'a', 'b') && tokenises(`a${c} b`, 'a', 'b') && tokenises(`${c}a${c}`, 'a')) return LONE_SPACE;
   return UNREAD;
-});
+}
+/** Latin-1, asked at start-up. */
+const KIND = Uint8Array.from({ length: 0x100 }, (_, code) => askKind(String.fromCharCode(code)));
+/** Other code units (emoji halves on their own included), asked the first time one is read: one more than its kind, 0 until then. */
+const WIDE_KIND = new Uint8Array(0x10000);
+/** Characters beyond U+FFFF (most emoji), asked as a whole the first time one is read: lowercasing may change a pair, not its halves. */
+const ASTRAL_KIND = new Map<number, number>();
+const isHigh = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLow = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+
+/** The kind of the code unit at `i`; undefined past the end. */
+function kindAt(text: string, i: number): number | undefined {
+  const code = text.charCodeAt(i);
+  if (!(code > 0xff)) return KIND[code];
+  if (isHigh(code) && isLow(text.charCodeAt(i + 1))) {
+    const point = text.codePointAt(i)!;
+    let kind = ASTRAL_KIND.get(point);
+    if (kind === undefined) {
+      // Read as two units of one word, so a pair is that or left to the library.
+      kind = askKind(String.fromCodePoint(point)) === WORD ? WORD : UNREAD;
+      ASTRAL_KIND.set(point, kind);
+    }
+    return kind;
+  }
+  // The second half of a pair: its first half, already read, decided for both.
+  if (isLow(code) && isHigh(text.charCodeAt(i - 1))) return WORD;
+  if (WIDE_KIND[code] === 0) WIDE_KIND[code] = askKind(String.fromCharCode(code)) + 1;
+  return WIDE_KIND[code] - 1;
+}
 
 /**
  * What stands in for a token that is neither scored nor read by the rules but still counts in their
@@ -74,7 +101,7 @@ export function scoredContext(text: string, words: Uint8Array, rules: Uint8Array
   let sinceRule = scope;
   for (let i = 0; i < text.length; ) {
     let code = text.charCodeAt(i);
-    let kind = code > 0xff ? UNREAD : KIND[code];
+    let kind = code > 0xff ? kindAt(text, i) : KIND[code];
     if (kind === UNREAD) return undefined;
     // A lone space that belongs to a word is read with the word below; any other starts none.
     if (kind !== WORD) {
@@ -87,8 +114,8 @@ export function scoredContext(text: string, words: Uint8Array, rules: Uint8Array
       hash = Math.imul(hash ^ code, FNV_PRIME);
       if (++i === text.length) break;
       code = text.charCodeAt(i);
-      kind = code > 0xff ? UNREAD : KIND[code];
-      if (kind !== WORD && !(kind === LONE_SPACE && KIND[text.charCodeAt(i + 1)] === WORD)) break;
+      kind = code > 0xff ? kindAt(text, i) : KIND[code];
+      if (kind !== WORD && !(kind === LONE_SPACE && kindAt(text, i + 1) === WORD)) break;
     }
     const byte = byteOf(hash);
     const bit = bitOf(hash);

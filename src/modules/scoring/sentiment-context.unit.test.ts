@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import Sentiment from 'sentiment';
 import { FILLER, scoredContext, wordBitmap } from './sentiment-context';
 
-const LABELS = { good: 2, bad: -2, 'x-ray': 1, 'a+': 1, 'not': -1 };
+const LABELS = { good: 2, bad: -2, 'x-ray': 1, 'a+': 1, 'not': -1, '😡': -3, 'ж': 1 };
 const NEGATORS = ['not', "don't"];
 const BOOSTERS = ['very'];
 const CONTRASTS = ['but'];
@@ -43,8 +43,8 @@ describe('scoredContext', () => {
   });
 
   test('when random texts mix words, rule words, punctuation and whitespace, then every scored token sees the same context', () => {
-    const word = fc.constantFrom(...Object.keys(LABELS), ...RULE_WORDS, 'ok', 'then', 'no', 'x', 'ray', 'ß', 'é', '¿', '0');
-    const between = fc.constantFrom('', ' ', ' ', ' ', ' ', '  ', "'", '-', '+', '\t', '\n', '\r\n', '\u00a0', '.', ',', '!', '?', '"', '(', ')', '_', '~', '\u0085');
+    const word = fc.constantFrom(...Object.keys(LABELS), ...RULE_WORDS, 'ok', 'then', 'no', 'x', 'ray', 'ß', 'é', '¿', '0', '🙂', 'жж', '中文', '\ud83d', '\ude21');
+    const between = fc.constantFrom('', ' ', ' ', ' ', ' ', '  ', "'", '-', '+', '\t', '\n', '\r\n', '\u00a0', '.', ',', '!', '?', '"', '(', ')', '_', '~', '\u0085', '\u2028', '\u3000', '\u200d');
     const text = fc.array(fc.tuple(word, between), { maxLength: 40 }).map((parts) => parts.flat().join(''));
     fc.assert(fc.property(text, (t) => expect(records(scoredContext(t, words, rules, SCOPE)!)).toEqual(records(t))), { numRuns: 3000 });
   });
@@ -56,8 +56,15 @@ describe('scoredContext', () => {
     expect(scoredContext('one two three four good', words, rules, SCOPE)).toBe('good');
   });
 
-  test('when a text has a character beyond Latin-1 or an uppercase letter, then the whole text is left to the library', () => {
-    expect(scoredContext('so good 😡', words, rules, SCOPE)).toBeUndefined();
+  test('when a text has emoji, other scripts or wide spaces, then they are read as the library reads them', () => {
+    const text = 'not so good 😡 but 中文 ж\u2028\u2028ok ж\u3000bad';
+    expect(scoredContext(text, words, rules, SCOPE)).toBe(`not ${FILLER} good 😡 but ${FILLER} ж ${FILLER}`);
+    expect(records(scoredContext(text, words, rules, SCOPE)!)).toEqual(records(text));
+  });
+
+  test('when a text has an uppercase letter, even beyond Latin-1 or beyond U+FFFF, then the whole text is left to the library', () => {
     expect(scoredContext('so Good', words, rules, SCOPE)).toBeUndefined();
+    expect(scoredContext('so good Ж', words, rules, SCOPE)).toBeUndefined();
+    expect(scoredContext('so good \u{10400}', words, rules, SCOPE)).toBeUndefined();
   });
 });
