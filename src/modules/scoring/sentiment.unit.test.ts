@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { fold } from './normalise';
 import { scoreSentiment } from './sentiment';
 
 describe('scoreSentiment text preparation', () => {
@@ -19,8 +20,9 @@ describe('scoreSentiment text preparation', () => {
   test('when random texts mix apostrophes, elided letters and words, then the result is that of the elisions spelled out', () => {
     const piece = fc.constantFrom("'", "'", 'n', 'c', 'qu', 'q', 'u', 'a', 'bien', 'pas', 'ne', ' ', ' ', ',', '(', '_', '0', 'é');
     const text = fc.array(piece, { maxLength: 16 }).map((parts) => parts.join(''));
-    const spelledOut = (t: string) => t.replace(/\b(qu|[cdjlmnst])'(?=[a-z])/g, '$1e ');
-    fc.assert(fc.property(text, (t) => expect(scoreSentiment(t, 'fr')).toBe(scoreSentiment(spelledOut(t), 'fr'))), { numRuns: 2000 });
+    // Spelled out in the folded text, which is where scoreSentiment splits them ("é" folds to a letter).
+    const spelledOut = (t: string) => fold(t).replace(/\b(qu|[cdjlmnst])'(?=[a-z])/g, '$1e ');
+    fc.assert(fc.property(text, (t) => expect(scoreSentiment(t, 'fr')).toBe(scoreSentiment(t, 'fr', spelledOut(t)))), { numRuns: 2000 });
   });
 
   test('when a text has Latin-1 punctuation or emoji but nothing beyond Latin-1, then they are rewritten as in any other text', () => {
