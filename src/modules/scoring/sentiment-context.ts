@@ -4,10 +4,10 @@ import Sentiment from 'sentiment';
  * The `sentiment` library splits the whole text and looks every token up, though it only scores the
  * labelled ones, and our strategy reads only which rule words (negators, boosters, dampeners, contrast
  * words) lie in the few tokens before each and where the last contrast word is. `scoredContext` hands it
- * the labelled tokens and rule words, in order, with a one-letter filler for each other token that sits
- * within reach of a rule word: the same scores in the same order, for a fraction of the splitting and
- * lookups. Which tokens are labels or rule words is a hashed bitmap of the words; a false positive only
- * keeps a token more.
+ * the labelled tokens, contrast words and the rule words within reach of one, in order, with a one-letter
+ * filler for each other token within reach of a rule word: the same scores in the same order, for a
+ * fraction of the splitting and lookups. Which tokens are which is a hashed bitmap of the words; a false
+ * positive only keeps a token more.
  */
 const WORD_BITS = 16;
 const FNV_OFFSET = 0x811c9dc5;
@@ -87,18 +87,24 @@ function kindAt(text: string, i: number): number | undefined {
  * (sentiment.ts checks that at start-up).
  */
 export const FILLER = 'x';
+const FILLER_TOKEN = ` ${FILLER}`;
 
 /**
- * The library's tokens of `text` as one phrase that gives the same scores: every token in `words`
- * (labels and rule words) as itself, in order; a token in neither as `FILLER` while one of the `scope`
- * tokens before it is in `rules`, so that each scored token still sees the same rule words at the same
- * distances; any other token dropped, since then the last `scope` tokens read by the rules are empty of
- * rule words either way. A hashed bitmap may hold a word that is in neither set: it only stays as itself.
+ * The library's tokens of `text` as one phrase that gives the same scores. The `anchors` (labels and
+ * contrast words) stay as they are, in order. Each scored token must see the same rule words (`rules`)
+ * at the same distances among the `scope` tokens before it, so a rule word before an anchor stays too,
+ * and each other token within `scope` after a rule word becomes `FILLER`. Rule words no anchor follows
+ * within reach change no score: they and their fillers are held back until an anchor comes, and dropped
+ * once `scope` tokens without a rule word have passed, leaving just enough fillers to keep earlier rule
+ * words out of reach. A hashed bitmap may hold a word that is not in its set: it only stays as one more.
  * Undefined when the text holds a code unit this reading does not cover: then pass the whole text.
  */
-export function scoredContext(text: string, words: Uint8Array, rules: Uint8Array, scope: number): string | undefined {
+export function scoredContext(text: string, anchors: Uint8Array, rules: Uint8Array, scope: number): string | undefined {
   let phrase = '';
+  let held = '';
+  // Tokens since the last rule word, in the text and at the end of `phrase`.
   let sinceRule = scope;
+  let phraseSinceRule = scope;
   for (let i = 0; i < text.length; ) {
     let code = text.charCodeAt(i);
     let kind = code > 0xff ? kindAt(text, i) : KIND[code];
@@ -119,13 +125,22 @@ export function scoredContext(text: string, words: Uint8Array, rules: Uint8Array
     }
     const byte = byteOf(hash);
     const bit = bitOf(hash);
-    if (words[byte] & bit) {
-      phrase += phrase ? ` ${text.slice(start, i)}` : text.slice(start, i);
+    if (anchors[byte] & bit) {
+      phrase += `${held} ${text.slice(start, i)}`;
+      held = '';
       sinceRule = rules[byte] & bit ? 0 : sinceRule + 1;
+      phraseSinceRule = sinceRule;
+    } else if (rules[byte] & bit) {
+      held += ` ${text.slice(start, i)}`;
+      sinceRule = 0;
     } else if (sinceRule < scope) {
-      phrase += phrase ? ` ${FILLER}` : FILLER;
-      sinceRule++;
+      held += FILLER_TOKEN;
+      if (++sinceRule === scope) {
+        held = '';
+        for (; phraseSinceRule < scope; phraseSinceRule++) phrase += FILLER_TOKEN;
+      }
     }
   }
-  return phrase;
+  // Every token went in with a space before it.
+  return phrase.slice(1);
 }

@@ -8,7 +8,7 @@ const BOOSTERS = ['very'];
 const CONTRASTS = ['but'];
 const RULE_WORDS = [...NEGATORS, ...BOOSTERS, ...CONTRASTS];
 const SCOPE = 3;
-const words = wordBitmap([...Object.keys(LABELS), ...RULE_WORDS]);
+const anchors = wordBitmap([...Object.keys(LABELS), ...CONTRASTS]);
 const rules = wordBitmap(RULE_WORDS);
 
 /**
@@ -37,7 +37,7 @@ function records(phrase: string): string[] {
 describe('scoredContext', () => {
   test('when a text has labelled words, then the library reads them with the rule words before each at the same distance', () => {
     const text = "well, well: i am not very good at all. it's a long story, really!\tso it\t\twas\u00a0very bad, but not x-ray";
-    const phrase = scoredContext(text, words, rules, SCOPE);
+    const phrase = scoredContext(text, anchors, rules, SCOPE);
     expect(phrase).toBe(`not very good ${FILLER} ${FILLER} bad but not x-ray`);
     expect(records(phrase!)).toEqual(records(text));
   });
@@ -46,25 +46,37 @@ describe('scoredContext', () => {
     const word = fc.constantFrom(...Object.keys(LABELS), ...RULE_WORDS, 'ok', 'then', 'no', 'x', 'ray', 'ß', 'é', '¿', '0', '🙂', 'жж', '中文', '\ud83d', '\ude21');
     const between = fc.constantFrom('', ' ', ' ', ' ', ' ', '  ', "'", '-', '+', '\t', '\n', '\r\n', '\u00a0', '.', ',', '!', '?', '"', '(', ')', '_', '~', '\u0085', '\u2028', '\u3000', '\u200d');
     const text = fc.array(fc.tuple(word, between), { maxLength: 40 }).map((parts) => parts.flat().join(''));
-    fc.assert(fc.property(text, (t) => expect(records(scoredContext(t, words, rules, SCOPE)!)).toEqual(records(t))), { numRuns: 3000 });
+    fc.assert(fc.property(text, (t) => expect(records(scoredContext(t, anchors, rules, SCOPE)!)).toEqual(records(t))), { numRuns: 3000 });
   });
 
   test('when a rule word is far from the next labelled word, then no filler keeps it in reach', () => {
     const text = 'not one two three good';
-    expect(scoredContext(text, words, rules, SCOPE)).toBe(`not ${FILLER} ${FILLER} ${FILLER} good`);
-    expect(records(scoredContext(text, words, rules, SCOPE)!)).toEqual(['good after [- - -] 1', 'not after [- - -] 1']);
-    expect(scoredContext('one two three four good', words, rules, SCOPE)).toBe('good');
+    expect(scoredContext(text, anchors, rules, SCOPE)).toBe(`not ${FILLER} ${FILLER} ${FILLER} good`);
+    expect(records(scoredContext(text, anchors, rules, SCOPE)!)).toEqual(['good after [- - -] 1', 'not after [- - -] 1']);
+    expect(scoredContext('one two three four good', anchors, rules, SCOPE)).toBe('good');
+  });
+
+  test('when rule words have no labelled word within reach, then they are dropped, with fillers only to keep earlier ones out of reach', () => {
+    for (const [text, phrase] of [
+      ['very ok ok ok good', 'good'],
+      ['bad very ok ok ok good', 'bad good'],
+      [`not very ok ok ok good`, `not ${FILLER} ${FILLER} ${FILLER} good`],
+      ['very ok ok', ''],
+    ]) {
+      expect(scoredContext(text, anchors, rules, SCOPE)).toBe(phrase);
+      expect(records(phrase)).toEqual(records(text));
+    }
   });
 
   test('when a text has emoji, other scripts or wide spaces, then they are read as the library reads them', () => {
     const text = 'not so good 😡 but 中文 ж\u2028\u2028ok ж\u3000bad';
-    expect(scoredContext(text, words, rules, SCOPE)).toBe(`not ${FILLER} good 😡 but ${FILLER} ж ${FILLER}`);
-    expect(records(scoredContext(text, words, rules, SCOPE)!)).toEqual(records(text));
+    expect(scoredContext(text, anchors, rules, SCOPE)).toBe(`not ${FILLER} good 😡 but ${FILLER} ж ${FILLER}`);
+    expect(records(scoredContext(text, anchors, rules, SCOPE)!)).toEqual(records(text));
   });
 
   test('when a text has an uppercase letter, even beyond Latin-1 or beyond U+FFFF, then the whole text is left to the library', () => {
-    expect(scoredContext('so Good', words, rules, SCOPE)).toBeUndefined();
-    expect(scoredContext('so good Ж', words, rules, SCOPE)).toBeUndefined();
-    expect(scoredContext('so good \u{10400}', words, rules, SCOPE)).toBeUndefined();
+    expect(scoredContext('so Good', anchors, rules, SCOPE)).toBeUndefined();
+    expect(scoredContext('so good Ж', anchors, rules, SCOPE)).toBeUndefined();
+    expect(scoredContext('so good \u{10400}', anchors, rules, SCOPE)).toBeUndefined();
   });
 });

@@ -82,8 +82,8 @@ const analyser = new Sentiment();
 
 interface Registered {
   key: string;
-  /** The labels and rule words: the tokens `scoredContext` keeps as they are. */
-  words: Uint8Array;
+  /** The labels and contrast words: the tokens `scoredContext` always keeps. */
+  anchors: Uint8Array;
   /** The rule words, which the strategy reads before a labelled token. */
   rules: Uint8Array;
 }
@@ -105,7 +105,7 @@ for (const [code, rules, base] of [
   Object.assign(labels, emojiLabels);
   const ruleWords = [...rules.negators, ...rules.boosters, ...rules.dampeners, ...rules.contrasts];
   if (FILLER in labels || ruleWords.includes(FILLER)) throw new Error(`The filler "${FILLER}" is a ${code} sentiment word`);
-  REGISTERED[code] = { key, words: wordBitmap([...Object.keys(labels), ...ruleWords]), rules: wordBitmap(ruleWords) };
+  REGISTERED[code] = { key, anchors: wordBitmap([...Object.keys(labels), ...rules.contrasts]), rules: wordBitmap(ruleWords) };
 }
 
 const EMOJI = /\p{Extended_Pictographic}/gu;
@@ -150,7 +150,7 @@ const CAPS_WORD = /\b[A-ZÀ-ÖØ-Þ]{3,}\b/g;
  * and "!" emphasis, then VADER's normalisation. Unknown languages are scored with the English lexicon.
  */
 export function scoreSentiment(text: string, language: string, folded = fold(text)): number {
-  const { key, words, rules } = REGISTERED[language] ?? REGISTERED.en;
+  const { key, anchors, rules } = REGISTERED[language] ?? REGISTERED.en;
   // Emoji, their modifiers, the extra punctuation and curly quotes all lie above U+00A0; most
   // messages have nothing there to rewrite, and no elision to split.
   let prepared = folded;
@@ -159,7 +159,7 @@ export function scoreSentiment(text: string, language: string, folded = fold(tex
   }
   if (hasElision(prepared)) prepared = prepared.replace(ELISION, '$1e ');
   // The library reads every token; only the ones it may score and the rule words before each can change the result.
-  const result = analyser.analyze(scoredContext(prepared, words, rules, NEGATION_SCOPE) ?? prepared, { language: key });
+  const result = analyser.analyze(scoredContext(prepared, anchors, rules, NEGATION_SCOPE) ?? prepared, { language: key });
   let raw = result.score;
 
   const shouted = new Set((text.match(CAPS_WORD) ?? []).map(fold));
