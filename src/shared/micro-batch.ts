@@ -14,6 +14,8 @@ export interface MicroBatchOptions<I, O> {
   /**
    * When a batch fails with an error this accepts, its items are retried one by one, so a single
    * bad item does not fail the others. Errors such as a lost connection fail the whole batch.
+   * The retries run one after another in arrival order: run at once, a retry that fails could still
+   * hold row locks that make a later one skip or wait for rows it would have taken alone.
    */
   retrySingly?(err: unknown): boolean;
 }
@@ -39,7 +41,7 @@ export function microBatcher<I, O>(options: MicroBatchOptions<I, O>): MicroBatch
       batch.forEach((w, i) => w.resolve(results[i]));
     } catch (err) {
       if (batch.length > 1 && options.retrySingly?.(err)) {
-        await Promise.all(batch.map((w) => settle([w])));
+        for (const w of batch) await settle([w]);
       } else {
         for (const w of batch) w.reject(err);
       }

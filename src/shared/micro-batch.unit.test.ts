@@ -30,6 +30,25 @@ describe('micro-batching', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
 
+  test('when a batch is retried item by item, then each retry starts after the one before it ended, in arrival order', async () => {
+    const events: string[] = [];
+    const batcher = microBatcher<number, number>({
+      maxItems: 10,
+      maxInFlight: 2,
+      retrySingly: () => true,
+      async run(items) {
+        if (items.length > 1) throw new Error('bad item');
+        events.push(`start ${items[0]}`);
+        await new Promise((r) => setTimeout(r, 5));
+        events.push(`end ${items[0]}`);
+        if (items[0] === 2) throw new Error('bad item');
+        return items;
+      },
+    });
+    await Promise.allSettled([1, 2, 3].map((i) => batcher.add(i)));
+    expect(events).toEqual(['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3']);
+  });
+
   test('when a batch fails for a reason that is not the items, then every caller gets that error', async () => {
     const batcher = microBatcher<number, number>({
       maxItems: 10,
