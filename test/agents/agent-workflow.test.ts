@@ -3,6 +3,7 @@ import { apiClient, type ApiClient } from '../support/api-client';
 import { buildTicket, createKey } from '../support/factories';
 import { buildAgent, claimUntilMine, claimUntilNothingFits, insertQueuedTickets, privateLanguage } from '../support/agents';
 import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
+import { buildSuggestions } from '../../src/modules/agents/agent-assist';
 
 describe('an agent created through the API works tickets over HTTP', () => {
   let app: TestApp;
@@ -181,5 +182,22 @@ describe('an agent created through the API works tickets over HTTP', () => {
     const articles = claim.body.suggestions.filter((s: { kind: string }) => s.kind === 'kb_article');
     expect(articles[0]).toMatchObject({ slug, suggestion: true, title: 'Refund for a double charge' });
     expect(articles.map((a: { slug: string }) => a.slug)).not.toContain(`${slug}-other`);
+  });
+
+  test('when a customer writes other forms of an article\'s words, then the article is suggested all the same', async () => {
+    const slug = `recalibrate-${randomUUID()}`;
+    // English articles are indexed stemmed ("wobbl", "recalibr"); none of these forms appears as written below.
+    await app.deps.db.kbArticle.create({
+      data: { slug, language: 'en', title: 'Recalibrate a wobbly capacitor', body: 'A capacitor that wobbles needs recalibrating: hold the reset key.', tags: [] },
+    });
+    // Not stored as a waiting ticket: other files' agents who speak English would take it.
+    const ticket = {
+      language: 'en',
+      subjectEnc: null,
+      messages: [{ author: 'customer', internal: false, bodyEnc: app.deps.cipher.encrypt('My capacitors keep wobbling since I recalibrated them.') }],
+    } as unknown as Parameters<typeof buildSuggestions>[1];
+
+    const suggestions = await buildSuggestions(app.deps, ticket);
+    expect(suggestions[0]).toMatchObject({ kind: 'kb_article', slug, language: 'en' });
   });
 });

@@ -58,7 +58,9 @@ export async function buildSuggestions(deps: Pick<Deps, 'pool' | 'cipher'>, tick
 
 type Article = { id: string; slug: string; title: string; language: string; body: string; rank: number };
 
-// plainto_tsquery parses safely; turning its ANDs into ORs lets the rank reward the best overlap. ts_rank, not
+// plainto_tsquery parses safely; turning its ANDs into ORs lets the rank reward the best overlap. The words are
+// stemmed, and stopwords dropped, with the configuration the articles of the ticket's language were indexed
+// with (kb_ts_config, as the AI's search does): unstemmed, "charged" never met an article's "charg". ts_rank, not
 // ts_rank_cd: with a whole message's words ORed, cover density cost 3.5 ms of database CPU per claim against
 // 0.5 ms over the 52 seed articles, and picked the same first article (docs/benchmarks.md, "Claims").
 // MATERIALIZED: the query is built once per search, so the prepared statement's generic plan is as cheap as a
@@ -69,7 +71,7 @@ const SEARCH_ARTICLES = `
   SELECT s.n::int AS n, r.id, r.slug, r.title, r.language, r.body, r.rank
   FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS s(terms, language, n)
   CROSS JOIN LATERAL (
-    WITH q AS MATERIALIZED (SELECT replace(plainto_tsquery('simple', s.terms)::text, ' & ', ' | ')::tsquery AS query)
+    WITH q AS MATERIALIZED (SELECT replace(plainto_tsquery(kb_ts_config(s.language), s.terms)::text, ' & ', ' | ')::tsquery AS query)
     SELECT a.id, a.slug, a.title, a.language, a.body, ts_rank(a.search, q.query)::float8 AS rank
     FROM kb_articles a, q
     WHERE a.search @@ q.query AND (s.language = 'und' OR a.language = s.language)
