@@ -155,8 +155,11 @@ function scoringOnTheseBodies(policy: RoutingPolicy): { usPerTicket: number; aiS
 /**
  * One intake measurement: the bare handler and Handoff in turn, warmed first (JIT, pools, prepared
  * statements), then as fast as CONNECTIONS go and at FIXED_RATE. `profileFile`: a CPU profile of this
- * (the server's) process during Handoff's run at CONNECTIONS.
+ * (the server's) process during Handoff's run at CONNECTIONS, and another (`fixedRateProfileFile`) during
+ * its run at FIXED_RATE, where requests no longer share batches.
  */
+const fixedRateProfileFile = (file: string) => file.replace(/(\.cpuprofile)?$/, `.${FIXED_RATE}-per-s.cpuprofile`);
+
 export async function intakeRuns(
   generator: LoadGenerator,
   urls: { bare: string; handoff: string; rungs?: Record<string, string> },
@@ -181,7 +184,9 @@ export async function intakeRuns(
   if (profiler) console.log(await profiler.stop(profileFile!));
   const bareFixed = await load(generator, { url: urls.bare, headers: {}, connections: CONNECTIONS, seconds, rate: FIXED_RATE });
   const rungsFixed = await runRungs(FIXED_RATE);
+  const fixedProfiler = profileFile ? await startCpuProfile() : undefined;
   const handoffFixed = await load(generator, { url: urls.handoff, headers: auth, connections: CONNECTIONS, seconds, rate: FIXED_RATE });
+  if (fixedProfiler) console.log(await fixedProfiler.stop(fixedRateProfileFile(profileFile!)));
   return { bare, handoff, bareFixed, handoffFixed, rungs, rungsFixed };
 }
 
