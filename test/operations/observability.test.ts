@@ -42,6 +42,21 @@ describe('GET /metrics', () => {
     expect(res.text).toContain('process_cpu_user_seconds_total');
   });
 
+  test('when a ticket is received, then the time spent scoring its message is recorded', async () => {
+    const before = await apiClient(app.url).get('/metrics');
+    const countBefore = sample(before.text, 'handoff_scoring_duration_seconds_count', { trigger: 'intake' }) ?? 0;
+    const sumBefore = sample(before.text, 'handoff_scoring_duration_seconds_sum', { trigger: 'intake' }) ?? 0;
+
+    await admin.post('/v1/tickets', buildTicket());
+
+    const after = await apiClient(app.url).get('/metrics');
+    expect(sample(after.text, 'handoff_scoring_duration_seconds_count', { trigger: 'intake' })).toBe(countBefore + 1);
+    const seconds = sample(after.text, 'handoff_scoring_duration_seconds_sum', { trigger: 'intake' })! - sumBefore;
+    // Scoring one short message takes microseconds to a few milliseconds, never nothing and never a second.
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThan(1);
+  });
+
   test('when the AI queue holds a job, then its depth is reported per state', async () => {
     await admin.post('/v1/tickets', buildTicket());
 

@@ -1,11 +1,12 @@
 import type { TicketStatus } from '@prisma/client';
 import type { Deps } from '../../shared/deps';
 import { AppError } from '../../shared/errors/app-error';
-import { scoreTicket, SCORER_VERSION, type TicketScore } from '../scoring';
+import { SCORER_VERSION, type TicketScore } from '../scoring';
 import { decideRoute, requiredSkills, type Reason, type RouteDecision } from '../routing';
 import { computeDueTimes, loadSlaPolicies } from '../sla';
 import { countDecision } from '../../shared/metrics';
 import { enqueueAiAnswer, type CallContext } from './receive-ticket';
+import { scoreMessage } from './score-message';
 import { recordEscalationNotice } from '../ai/escalate';
 import { enqueueDelivery } from '../delivery';
 
@@ -28,7 +29,7 @@ export async function receiveFollowUp(deps: Deps, ticketId: string, body: string
     const history = ticket.messages
       .filter((m) => !m.internal && m.bodyEnc && m.author !== 'system')
       .map((m) => ({ author: m.author as 'customer' | 'ai' | 'agent', body: cipher.decrypt(m.bodyEnc!) }));
-    const score = scoreTicket({ body, history });
+    const score = scoreMessage('follow_up', { body, history });
     const now = new Date();
     const humanRequested = score.flags.includes('human_requested');
     // The human-request clock starts at the first ask and is not restarted by later ones.

@@ -6,12 +6,13 @@ import { ENQUEUE_TIMEOUT_MS, withTimeout } from '../../shared/with-timeout';
 import { countDecision } from '../../shared/metrics';
 import { aiJobId, AI_ANSWER_JOB_OPTIONS, type Queues } from '../../shared/queue/queues';
 import { batcherPer, microBatcher } from '../../shared/micro-batch';
-import { scoreTicket, SCORER_VERSION } from '../scoring';
+import { SCORER_VERSION } from '../scoring';
 import { decideRoute, recentCountThatMatters, requiredSkills, type RouteDecision } from '../routing';
 import { computeDueTimes, loadSlaPolicies } from '../sla';
 import { findTicketBySourceId } from '../tickets/ticket.repository';
 import type { TicketSummarySource } from '../tickets/ticket-view';
 import type { NewTicket } from './intake.schema';
+import { scoreMessage } from './score-message';
 import { insertTicket, type NewTicketRow } from './ticket-store';
 
 /** Who asked: carried into the jobs a request causes, for following one request through the logs. */
@@ -32,7 +33,7 @@ export async function receiveTicket(deps: Deps, input: NewTicket, ctx: CallConte
   const { db, pool, cipher } = deps;
   const policy = deps.policies.current();
   // Only the words the customer wrote are scored; who they are never reaches the scorer.
-  const score = scoreTicket({ subject: input.subject, body: input.body });
+  const score = scoreMessage('intake', { subject: input.subject, body: input.body });
   const slaPolicies = await loadSlaPolicies(db);
   const now = new Date();
   const customer = { aiOptOut: input.customer.aiOptOut, tier: input.customer.tier };
