@@ -3,7 +3,7 @@ import { FLAGS, TOPICS } from './types';
 import flagLexicon from './lexicons/flags.json';
 import negation from './lexicons/negation.json';
 import topicLexicon from './lexicons/topics.json';
-import { requirementOf, satisfied, satisfiedIndices, startPositions, startWordsOf, wordPrefixes, type Requirement, type StartWords, type WordPrefixes } from './required-words';
+import { matchAtStarts, requirementOf, satisfied, satisfiedIndices, startWordsOf, wordPrefixes, type Requirement, type StartWords, type WordPrefixes } from './required-words';
 
 type Languages = Record<string, string[]>;
 
@@ -109,51 +109,44 @@ function isNegated(text: string, index: number): boolean {
   return CUE.test(window) && !INABILITY.test(window);
 }
 
+/** Per lexicon call: the kept entries' indices and where each one's next match begins; reused, since scoring is synchronous. */
+const LARGEST = Math.max(DISSATISFIED.matchers.length, ...FLAG_LEXICONS.map(({ lexicon }) => lexicon.matchers.length));
+const kept = new Int32Array(LARGEST);
+const next = new Int32Array(LARGEST);
+
 /**
  * The entry the lexicon's entries as one alternation would find: the earliest match that is not negated,
  * the first entry in lexicon order at a tie, and after a negated match the search goes on from its end.
  * Only the entries whose required words the text has are run; each keeps its next match from `from` on.
  */
 function firstMatch(text: string, lexicon: CompiledLexicon, prefixes: WordPrefixes): Entry | undefined {
-  const kept = satisfiedIndices(lexicon.requirements, prefixes);
-  if (kept.length === 0) return undefined;
-  const starts = kept.map((i) => possibleStarts(lexicon.matchers[i], prefixes));
-  const next = kept.map((i, k) => matchFrom(lexicon.matchers[i].regex, text, starts[k], 0));
+  const count = satisfiedIndices(lexicon.requirements, prefixes, kept);
+  for (let k = 0; k < count; k++) next[k] = matchFrom(lexicon.matchers[kept[k]], text, prefixes, 0);
   for (;;) {
     let best = -1;
     let bestIndex = Infinity;
-    for (let k = 0; k < kept.length; k++) {
-      const m = next[k];
-      if (m !== null && m.index < bestIndex) {
+    for (let k = 0; k < count; k++) {
+      if (next[k] !== -1 && next[k] < bestIndex) {
         best = k;
-        bestIndex = m.index;
+        bestIndex = next[k];
       }
     }
     if (best === -1) return undefined;
     if (!lexicon.negatable || !isNegated(text, bestIndex)) return lexicon.entries[kept[best]];
-    const from = bestIndex + Math.max(1, next[best]![0].length);
-    for (let k = 0; k < kept.length; k++) if (next[k] !== null && next[k]!.index < from) next[k] = matchFrom(lexicon.matchers[kept[k]].regex, text, starts[k], from);
+    // The best entry's regex has not run since its match, so its lastIndex is still that match's end.
+    const from = bestIndex + Math.max(1, lexicon.matchers[kept[best]].regex.lastIndex - bestIndex);
+    for (let k = 0; k < count; k++) if (next[k] !== -1 && next[k] < from) next[k] = matchFrom(lexicon.matchers[kept[k]], text, prefixes, from);
   }
 }
 
-function possibleStarts({ starts }: Matcher, prefixes: WordPrefixes): number[] | undefined {
-  return starts && startPositions(starts, prefixes);
-}
-
-/** The entry's first match at or after `from`: tried at each position where it can begin, or scanned for. */
-function matchFrom(regex: RegExp, text: string, starts: number[] | undefined, from: number): RegExpExecArray | null {
-  if (starts === undefined) {
-    regex.lastIndex = from;
-    return regex.exec(text);
-  }
-  for (let k = 0; k < starts.length; k++) {
-    const position = starts[k];
-    if (position < from) continue;
-    regex.lastIndex = position;
-    const match = regex.exec(text);
-    if (match !== null) return match;
-  }
-  return null;
+/**
+ * Where the entry's first match at or after `from` begins, or -1; its end is then the regex's lastIndex.
+ * Tried at each position where it can begin, or scanned for.
+ */
+function matchFrom({ regex, starts }: Matcher, text: string, prefixes: WordPrefixes, from: number): number {
+  if (starts !== undefined) return matchAtStarts(regex, text, starts, prefixes, from);
+  regex.lastIndex = from;
+  return regex.exec(text)?.index ?? -1;
 }
 
 export interface FlagResult {
@@ -190,7 +183,7 @@ export function detectTopics(text: string, flags: readonly Flag[]): Topic[] {
   const topics = new Set<Topic>();
   const prefixes = wordPrefixes(text);
   for (const { topic, lines } of TOPIC_LEXICONS) {
-    if (lines.some(({ matcher, requirement }) => satisfied(requirement, prefixes) && matchFrom(matcher.regex, text, possibleStarts(matcher, prefixes), 0) !== null)) topics.add(topic);
+    if (lines.some(({ matcher, requirement }) => satisfied(requirement, prefixes) && matchFrom(matcher, text, prefixes, 0) !== -1)) topics.add(topic);
   }
   // The flags are the strongest topic evidence there is; a legal threat is a legal matter whatever words it used.
   if (flags.includes('billing_dispute')) topics.add('billing');

@@ -341,7 +341,8 @@ function startIdOf(key: StartKey): number {
 /** Per start id, the first and last of its positions in `positions`, chained through `nextPosition`; -1 when none. */
 let firstOf = new Int32Array(0);
 let lastOf = new Int32Array(0);
-let touched: number[] = [];
+let touched = new Int32Array(64);
+let touchedCount = 0;
 let positions = new Int32Array(1024);
 let nextPosition = new Int32Array(1024);
 let positionCount = 0;
@@ -390,7 +391,12 @@ function recordStart(id: number, position: number): void {
   nextPosition[n] = -1;
   if (firstOf[id] === -1) {
     firstOf[id] = n;
-    touched.push(id);
+    if (touchedCount === touched.length) {
+      const grown = new Int32Array(touched.length * 2);
+      grown.set(touched);
+      touched = grown;
+    }
+    touched[touchedCount++] = id;
   } else nextPosition[lastOf[id]] = n;
   lastOf[id] = n;
 }
@@ -414,8 +420,8 @@ export function wordPrefixes(text: string): WordPrefixes {
   if (text === current.text && current.generation > 0) return current;
   for (let i = 0; i < markedCount; i++) bitmap[marked[i] >>> 3] = 0;
   markedCount = 0;
-  for (const id of touched) firstOf[id] = -1;
-  touched = [];
+  for (let k = 0; k < touchedCount; k++) firstOf[touched[k]] = -1;
+  touchedCount = 0;
   positionCount = 0;
   let code = 0;
   let length = 0;
@@ -453,37 +459,52 @@ export function satisfied(requirement: Requirement, prefixes: WordPrefixes): boo
   return true;
 }
 
-/** Indices of the requirements that the text's words satisfy: one call per lexicon rather than per entry. */
-export function satisfiedIndices(requirements: readonly Requirement[], prefixes: WordPrefixes): number[] {
-  const kept: number[] = [];
-  for (let i = 0; i < requirements.length; i++) if (satisfied(requirements[i], prefixes)) kept.push(i);
-  return kept;
+/**
+ * Writes into `kept` the indices of the requirements that the text's words satisfy, and returns how many:
+ * one call per lexicon rather than per entry, into the caller's reused array rather than a new one.
+ */
+export function satisfiedIndices(requirements: readonly Requirement[], prefixes: WordPrefixes, kept: Int32Array): number {
+  let count = 0;
+  for (let i = 0; i < requirements.length; i++) if (satisfied(requirements[i], prefixes)) kept[count++] = i;
+  return count;
 }
 
 /**
- * Where in the text a match of an entry with these start words can begin, in ascending order: the word
- * starts whose word begins with one of them. Every other position would fail the entry's first word.
+ * Where the first match of the sticky `regex` at or after `from` begins (its end is then `regex.lastIndex`),
+ * or -1: tried only where a match of an entry with these start words can begin: the word starts whose word begins with one of them, in ascending order.
+ * Every other position would fail the entry's first word. The positions are walked, never collected:
+ * most entries match at their first start or at none, and a list per entry was two fifths of what
+ * scoring allocated, which a busy server pays for again in garbage collection; `test` builds no match array.
  */
-export function startPositions(starts: StartWords, prefixes: WordPrefixes): number[] {
+export function matchAtStarts(regex: RegExp, text: string, starts: StartWords, prefixes: WordPrefixes, from: number): number {
   if (prefixes !== current) throw new Error('Word prefixes read from an earlier text; call wordPrefixes again');
-  const found: number[] = [];
-  heads.length = 0;
-  for (const id of starts.ids) if (firstOf[id] !== -1) heads.push(firstOf[id]);
-  if (heads.length === 1) {
-    for (let n = heads[0]; n !== -1; n = nextPosition[n]) found.push(positions[n]);
-    return found;
+  const { ids } = starts;
+  if (ids.length === 1) {
+    for (let n = firstOf[ids[0]]; n !== -1; n = nextPosition[n]) {
+      if (positions[n] < from) continue;
+      regex.lastIndex = positions[n];
+      if (regex.test(text)) return positions[n];
+    }
+    return -1;
   }
-  // Each start word's list is already in text order, so merging them is cheaper than sorting (a comparator
-  // sort was a twentieth of scoring); one word can begin with two start words ("a" and "agent"): each position once.
+  if (heads.length < ids.length) heads = new Int32Array(ids.length);
+  let count = 0;
+  for (const id of ids) if (firstOf[id] !== -1) heads[count++] = firstOf[id];
+  // Each start word's list is already in text order, so they are merged as they are walked; one word can
+  // begin with two start words ("a" and "agent"): each position is tried once.
+  let tried = -1;
   for (;;) {
     let least = -1;
-    for (let k = 0; k < heads.length; k++) if (heads[k] !== -1 && (least === -1 || positions[heads[k]] < positions[heads[least]])) least = k;
-    if (least === -1) return found;
+    for (let k = 0; k < count; k++) if (heads[k] !== -1 && (least === -1 || positions[heads[k]] < positions[heads[least]])) least = k;
+    if (least === -1) return -1;
     const position = positions[heads[least]];
-    if (found.length === 0 || found[found.length - 1] !== position) found.push(position);
     heads[least] = nextPosition[heads[least]];
+    if (position === tried || position < from) continue;
+    tried = position;
+    regex.lastIndex = position;
+    if (regex.test(text)) return position;
   }
 }
 
-/** The merge's cursors, one per start word with positions; reused, since scoring is synchronous. */
-const heads: number[] = [];
+/** The merge's cursors, one per start word with positions; reused (scoring is synchronous), so walking allocates nothing. */
+let heads = new Int32Array(16);

@@ -3,7 +3,7 @@ import flagLexicon from './lexicons/flags.json';
 import topicLexicon from './lexicons/topics.json';
 import labelled from './labelled-messages.json';
 import { normalise } from './normalise';
-import { requirementOf, satisfied, startPositions, startWordsOf, wordPrefixes } from './required-words';
+import { matchAtStarts, requirementOf, satisfied, startWordsOf, wordPrefixes, type StartWords } from './required-words';
 
 const fragments = flagLexicon.fragments as Record<string, string>;
 const patterns: string[] = [];
@@ -33,16 +33,33 @@ function assertNeverDropsAMatch(text: string): void {
   }
 }
 
-/** An entry is tried only where its start words begin a word: no position where it matches may be left out. */
+/** Every position `matchAtStarts` tries for these start words, in order: a regex that matches anywhere is tried at each. */
+const ANYWHERE = /(?:)/y;
+function startPositions(starts: StartWords, text: string): number[] {
+  const prefixes = wordPrefixes(text);
+  const tried: number[] = [];
+  for (let at = matchAtStarts(ANYWHERE, text, starts, prefixes, 0); at !== -1; at = matchAtStarts(ANYWHERE, text, starts, prefixes, at + 1)) tried.push(at);
+  return tried;
+}
+
+/**
+ * An entry is tried only where its start words begin a word: no position where it matches may be left out.
+ * From any such position on, that is the match found; from the start of the text, the first of them, past
+ * the start words' positions where the entry fails.
+ */
 function assertEveryMatchStartIsTried(text: string): void {
   const prefixes = wordPrefixes(text);
   for (const { anchored, starts } of compiled) {
     if (!starts) continue;
-    const tried = new Set(startPositions(starts, prefixes));
+    let first = -1;
     for (let position = 0; position < text.length; position++) {
       anchored.lastIndex = position;
-      if (anchored.test(text)) expect({ text, regex: anchored.source.slice(0, 80), position, tried: tried.has(position) }).toMatchObject({ tried: true });
+      if (!anchored.test(text)) continue;
+      if (first === -1) first = position;
+      const found = matchAtStarts(anchored, text, starts, prefixes, position);
+      expect({ text, regex: anchored.source.slice(0, 80), position, found }).toMatchObject({ found: position });
     }
+    expect({ text, regex: anchored.source.slice(0, 80), first: matchAtStarts(anchored, text, starts, prefixes, 0) }).toMatchObject({ first });
   }
 }
 
@@ -73,15 +90,27 @@ describe('required words of the lexicon patterns', () => {
 
   test('when a pattern begins with an optional article, then its start words are the article\'s and the noun\'s', () => {
     const starts = startWordsOf('(?:(?:a|the)\\s)?(?:human|agent)')!;
-    expect(startPositions(starts, wordPrefixes('i want the agent now'))).toEqual([7, 11]);
-    expect(startPositions(starts, wordPrefixes('talk to a human'))).toEqual([8, 10]);
+    expect(startPositions(starts, 'i want the agent now')).toEqual([7, 11]);
+    expect(startPositions(starts, 'talk to a human')).toEqual([8, 10]);
   });
 
   test('when a short first word must end where the pattern says, then longer words that begin with it are not tried', () => {
     const starts = startWordsOf('(?:a|the) (?:human|agent)')!;
-    expect(startPositions(starts, wordPrefixes('another human and a agent'))).toEqual([18]);
+    expect(startPositions(starts, 'another human and a agent')).toEqual([18]);
     // "(?:ab){0,2}" may repeat, so "ab" is only the beginning of a word ("ababcd").
-    expect(startPositions(startWordsOf('(?:ab){0,2}cd')!, wordPrefixes('ababcd cd'))).toEqual([0, 7]);
+    expect(startPositions(startWordsOf('(?:ab){0,2}cd')!, 'ababcd cd')).toEqual([0, 7]);
+  });
+
+  test('when an entry fails where its start words first begin, then it is tried on to where it matches', () => {
+    const entry = (pattern: string) => ({ regex: new RegExp(`\\b(?:${pattern})(?![a-z0-9])`, 'y'), starts: startWordsOf(pattern)! });
+    const one = entry('speak to (?:a )?(?:human|person)');
+    const oneText = 'the speaker is broken, let me speak to a human';
+    expect(matchAtStarts(one.regex, oneText, one.starts, wordPrefixes(oneText), 0)).toBe(30);
+    const several = entry('(?:(?:a|the)\\s)?(?:human|agent)');
+    const severalText = 'the agency said a human will call';
+    expect(matchAtStarts(several.regex, severalText, several.starts, wordPrefixes(severalText), 0)).toBe(16);
+    expect(matchAtStarts(several.regex, severalText, several.starts, wordPrefixes(severalText), 17)).toBe(18);
+    expect(matchAtStarts(several.regex, severalText, several.starts, wordPrefixes(severalText), 19)).toBe(-1);
   });
 
   test('when a pattern begins with something the reading does not follow, then it has no start words and is scanned', () => {
