@@ -471,10 +471,11 @@ export function satisfiedIndices(requirements: readonly Requirement[], prefixes:
 
 /**
  * Where the first match of the sticky `regex` at or after `from` begins (its end is then `regex.lastIndex`),
- * or -1: tried only where a match of an entry with these start words can begin: the word starts whose word begins with one of them, in ascending order.
- * Every other position would fail the entry's first word. The positions are walked, never collected:
- * most entries match at their first start or at none, and a list per entry was two fifths of what
- * scoring allocated, which a busy server pays for again in garbage collection; `test` builds no match array.
+ * or -1: tried only where a match of an entry with these start words can begin, the word starts whose word
+ * begins with one of them, in ascending order. Every other position would fail the entry's first word.
+ * The positions are walked, never collected: most entries match at their first start or at none, and a
+ * list per entry was two fifths of what scoring allocated, which a busy server pays for again in garbage
+ * collection; `test` builds no match array.
  */
 export function matchAtStarts(regex: RegExp, text: string, starts: StartWords, prefixes: WordPrefixes, from: number): number {
   if (prefixes !== current) throw new Error('Word prefixes read from an earlier text; call wordPrefixes again');
