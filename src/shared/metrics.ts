@@ -67,7 +67,7 @@ export const aiConfidence = new Histogram({
 /**
  * Scoring runs on the event loop, so every request behind it waits this long: the figure to watch when
  * a lexicon grows. Timed in the server rather than read off a benchmark loop, where the lexicons stay in
- * the CPU's caches and scoring reads about half what it costs among a server's other work.
+ * the CPU's caches and scoring reads less than it costs among a server's other work.
  */
 export const scoringDuration = new Histogram({
   name: 'handoff_scoring_duration_seconds',
