@@ -13,6 +13,7 @@ import { Queue } from 'bullmq';
 import pg from 'pg';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { buildApp } from '../src/app';
 import { loadConfig } from '../src/shared/config';
 import { createLogger } from '../src/shared/logger';
@@ -47,7 +48,24 @@ export interface Measured extends LoadResult {
   generatorUsPerRequest: number;
   /** Share of the run the server's event loop was busy: below 1, something other than its CPU held the rate. */
   eventLoopBusy: number;
+  /**
+   * How late the server's event loop ran a 1-ms timer (p99 and worst), and its garbage-collection pauses:
+   * what of a slow request's time the server itself stalled, as against waits on Postgres or Redis.
+   */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  gcPauses: number;
+  gcMs: number;
 }
+
+/** GC pauses of this process while a run is measured; the observer stays on, runs read its running totals. */
+const gc = { pauses: 0, ms: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gc.pauses++;
+    gc.ms += entry.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
 
 /** CPU so far of the processes other than the server that a request keeps busy. */
 function othersCpu(generator: LoadGenerator) {
@@ -62,7 +80,11 @@ export async function load(generator: LoadGenerator, options: Omit<LoadOptions, 
   const before = othersCpu(generator);
   const cpu = process.cpuUsage();
   const loop = performance.eventLoopUtilization();
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  const gcBefore = { ...gc };
+  delay.enable();
   const result = await generator.run({ ...options, firstTicket });
+  delay.disable();
   const used = process.cpuUsage(cpu);
   const eventLoopBusy = performance.eventLoopUtilization(loop).utilization;
   const after = othersCpu(generator);
@@ -75,6 +97,10 @@ export async function load(generator: LoadGenerator, options: Omit<LoadOptions, 
     redisUsPerRequest: perRequest('redis'),
     generatorUsPerRequest: perRequest('generator'),
     eventLoopBusy,
+    loopDelayP99Ms: delay.percentile(99) / 1e6,
+    loopDelayMaxMs: delay.max / 1e6,
+    gcPauses: gc.pauses - gcBefore.pauses,
+    gcMs: gc.ms - gcBefore.ms,
   };
 }
 
@@ -266,6 +292,8 @@ export async function benchIntake(): Promise<void> {
     'Redis µs/req': Math.round(m.redisUsPerRequest),
     'load gen. µs/req': Math.round(m.generatorUsPerRequest),
     'event loop busy %': Math.round(100 * m.eventLoopBusy),
+    'loop delay p99 / max ms': `${m.loopDelayP99Ms.toFixed(1)} / ${m.loopDelayMaxMs.toFixed(1)}`,
+    'GC pauses (ms)': `${m.gcPauses} (${Math.round(m.gcMs)})`,
     errors: m.errors + m.non2xx,
   });
   console.log(`\nIntake, ${SECONDS} s per run, one server process, load from another process`);
