@@ -30,7 +30,7 @@ describe('claims that arrive together', () => {
   async function rankedTickets(language: string, count: number) {
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
-      ids.push(...(await insertQueuedTickets(app, { language, priority: 'urgent', requeued: true, dueInMinutes: -30_000 + i * 1_000 })));
+      ids.push(...(await insertQueuedTickets(app, { language, priority: 'urgent', requeued: true, aged: true, dueInMinutes: -30_000 + i * 1_000 })));
     }
     return ids;
   }

@@ -1,6 +1,7 @@
 import { apiClient, type ApiClient } from '../support/api-client';
 import { buildAgent, claimMine, insertQueuedTickets, privateLanguage, type TestAgent } from '../support/agents';
 import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
+import { eventually } from '../support/local-server';
 import { ageWaitingTickets } from '../../src/modules/agents';
 
 describe('POST /v1/agents/{id}/claim picks the right ticket', () => {
@@ -36,7 +37,12 @@ describe('POST /v1/agents/{id}/claim picks the right ticket', () => {
     const [overdue] = await insertQueuedTickets(app, { language, priority: 'normal', dueInMinutes: -65, queuedMinutesAgo: 5 });
     const agent = await buildAgent(app, admin, { languages: [language], capacity: 10 }, { available: true });
 
-    expect(await ageWaitingTickets(app.deps)).toBeGreaterThanOrEqual(1);
+    // The sweep ages every overdue ticket of the shared database, skipping locked ones: another file's sweep may
+    // hold this one for a moment, or age it first. Either way it ends aged.
+    await eventually(async () => {
+      await ageWaitingTickets(app.deps);
+      return (await app.deps.db.ticket.findUniqueOrThrow({ where: { id: overdue } })).agingLevels > 0;
+    });
     expect(await claimMine(agent, [overdue, fresh])).toBe(overdue);
     expect((await events(overdue)).find((e) => e.type === 'claimed')?.data).toMatchObject({ priority: 'normal', aging: { effectivePriority: 'urgent' } });
     expect(await claimMine(agent, [fresh])).toBe(fresh);
@@ -131,8 +137,8 @@ describe('POST /v1/agents/{id}/claim picks the right ticket', () => {
   test('when an agent had three high-distress tickets in a row and another agent could take the next, then it rotates to that agent', async () => {
     const language = privateLanguage();
     // Urgent, handed back once and long overdue, so that no ticket of unknown language from another test file comes first.
-    const distressing = await insertQueuedTickets(app, { language, count: 4, priority: 'urgent', requeued: true, dueInMinutes: -100_000, flags: ['bereavement_or_health'] });
-    const [routine] = await insertQueuedTickets(app, { language, priority: 'urgent', requeued: true, dueInMinutes: -99_000, sentiment: 0.2 });
+    const distressing = await insertQueuedTickets(app, { language, count: 4, priority: 'urgent', requeued: true, aged: true, dueInMinutes: -100_000, flags: ['bereavement_or_health'] });
+    const [routine] = await insertQueuedTickets(app, { language, priority: 'urgent', requeued: true, aged: true, dueInMinutes: -99_000, sentiment: 0.2 });
     const a = await buildAgent(app, admin, { languages: [language], capacity: 10 }, { available: true });
     const b = await buildAgent(app, admin, { languages: [language], capacity: 10 }, { available: true });
 
@@ -147,7 +153,7 @@ describe('POST /v1/agents/{id}/claim picks the right ticket', () => {
 
   test('when no other agent could take a high-distress ticket, then the agent at its limit still gets it and that is recorded', async () => {
     const language = privateLanguage();
-    const distressing = await insertQueuedTickets(app, { language, count: 4, priority: 'urgent', requeued: true, dueInMinutes: -100_000, flags: ['safety'] });
+    const distressing = await insertQueuedTickets(app, { language, count: 4, priority: 'urgent', requeued: true, aged: true, dueInMinutes: -100_000, flags: ['safety'] });
     const a = await buildAgent(app, admin, { languages: [language], capacity: 10 }, { available: true });
     for (let i = 0; i < 4; i++) expect((await claim(a)).body.ticket.id).toBe(distressing[i]);
     expect((await events(distressing[3])).at(-1)?.data).toMatchObject({ distressStreak: 4, wellbeing: { streak: 3, limit: 3 } });

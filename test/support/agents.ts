@@ -47,6 +47,12 @@ export interface QueuedTicketSpec {
    * whose order must not be broken by another file's requeued tickets of unknown language, which fit every agent.
    */
   requeued?: boolean;
+  /**
+   * Already aged as the queue's aging sweep would age it. Other test files run that sweep on the shared
+   * database. It locks the overdue tickets it ages, and a claim skips locked tickets. So a test that
+   * expects its overdue tickets in a set order, with nothing else claimed between them, stores them aged.
+   */
+  aged?: boolean;
   body?: string;
 }
 
@@ -60,17 +66,24 @@ export async function insertQueuedTickets(app: Pick<TestApp, 'deps'>, spec: Queu
   const batch = randomUUID();
   const customerId = randomUUID();
   await db.$executeRaw`INSERT INTO customers (id, source, external_id) VALUES (${customerId}::uuid, 'agents-test', ${`cust-${batch}`})`;
+  const dueInMinutes = spec.dueInMinutes ?? 240;
+  const agingLevels = spec.aged ? Math.min(3, Math.max(0, Math.floor(-dueInMinutes / app.deps.config.agents.agingStepMinutes))) : 0;
+  // An overdue ticket is stored with its first-response breach already recorded, as the breach watcher
+  // leaves it. Other test files run that watcher on the shared database: it would lock the ticket for
+  // its transaction, so a claim meanwhile skips it, and it would add an SLA event to the ticket.
   const rows = await db.$queryRaw<{ id: string }[]>`
     INSERT INTO tickets (id, source, external_id, customer_id, channel, status, route, priority, sentiment, complexity,
-      flags, reasons, language, skills, queued_at, first_response_due_at, resolution_due_at, created_at, updated_at, requeued_at)
+      flags, reasons, language, skills, queued_at, first_response_due_at, first_response_breached_at, resolution_due_at,
+      created_at, updated_at, requeued_at, aging_levels)
     SELECT gen_random_uuid(), 'agents-test', ${batch} || '-' || i, ${customerId}::uuid, 'web', 'human_queued', 'human',
       ${spec.priority ?? 'normal'}::"Priority", ${spec.sentiment ?? -0.2}, 0.3, ${spec.flags ?? []}::text[],
       '[{"code":"HUMAN_REQUESTED","detail":"test"}]'::jsonb, ${spec.language}, ${spec.skills ?? []}::text[],
       now() - make_interval(mins => ${spec.queuedMinutesAgo ?? 0}) + make_interval(secs => i / 1000.0),
-      now() + make_interval(mins => ${spec.dueInMinutes ?? 240}) + make_interval(secs => i / 1000.0),
+      due.at, CASE WHEN due.at < now() THEN due.at END,
       now() + interval '1 day', now() - make_interval(mins => ${spec.queuedMinutesAgo ?? 0}), now(),
-      CASE WHEN ${spec.requeued ?? false} THEN now() END
+      CASE WHEN ${spec.requeued ?? false} THEN now() END, ${agingLevels}::smallint
     FROM generate_series(1, ${count}) AS i
+    CROSS JOIN LATERAL (SELECT now() + make_interval(mins => ${dueInMinutes}) + make_interval(secs => i / 1000.0) AS at) due
     ORDER BY i
     RETURNING id`;
   const bodyEnc = cipher.encrypt(spec.body ?? 'I need a person to look at my account, please.');
