@@ -48,6 +48,20 @@ describe('POST /v1/agents/{id}/claim picks the right ticket', () => {
     expect(await claimMine(agent, [fresh])).toBe(fresh);
   });
 
+  test('when more tickets wait past their due time than one aging statement takes, then the sweep ages all of them, most overdue first in the claim order', async () => {
+    const language = privateLanguage();
+    // Over two batches of the sweep (it ages 500 rows per statement, so that claims are not kept from a whole backlog at once).
+    const backlog = await insertQueuedTickets(app, { language, count: 1_001, priority: 'normal', dueInMinutes: -65 });
+    const agent = await buildAgent(app, admin, { languages: [language], capacity: 30 }, { available: true });
+
+    await ageWaitingTickets(app.deps);
+    // One run ages the whole backlog. Another file's sweep may hold a batch of it for a moment: it ages those itself.
+    await eventually(async () => (await app.deps.db.ticket.count({ where: { id: { in: backlog }, agingLevels: 0 } })) === 0, 5_000);
+    expect(await app.deps.db.ticket.count({ where: { id: { in: backlog }, agingLevels: 2 } })).toBe(backlog.length);
+    expect(await claimMine(agent, backlog)).toBe(backlog[0]);
+    expect((await events(backlog[0])).find((e) => e.type === 'claimed')?.data).toMatchObject({ priority: 'normal', aging: { effectivePriority: 'urgent' } });
+  });
+
   test('when nobody with the exact skills took a ticket within the overflow time, then an agent with the language takes it and the reason is recorded', async () => {
     const language = privateLanguage();
     const [fresh] = await insertQueuedTickets(app, { language, skills: ['legal'] });

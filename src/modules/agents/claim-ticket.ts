@@ -131,20 +131,37 @@ function fieldOf(column: string): { field: string; timestamp: boolean } {
 }
 
 /**
+ * Rows aged per statement. A statement holds its rows' locks until it commits, and a claim skips locked rows, so a
+ * backlog aged in one statement would hide every overdue ticket, the very ones agents should take first, from
+ * claims for as long as it ran (6,789 rows: 318 ms on the claims bench's database; a backlog of 100,000, seconds).
+ */
+const AGING_BATCH = 500;
+/** Tickets read per run; a larger backlog is finished by the next runs. */
+const AGING_MAX_PER_RUN = 50_000;
+
+/**
  * Aging: tickets waiting past their first-response due time gain one priority level per aging step
  * (up to urgent), which the claim order sees through claim_rank. Run by the sweep; rows a claim holds
- * are skipped until the next round, so aging never delays a claim.
+ * are skipped until the next round, so aging never delays a claim. The candidates are read once, most
+ * overdue first, then aged a batch at a time, each batch re-checked under its lock.
  */
 export async function ageWaitingTickets(deps: Pick<Deps, 'db' | 'config'>, now = new Date()): Promise<number> {
   const stepSeconds = deps.config.agents.agingStepMinutes * 60;
   const levels = Prisma.sql`LEAST(3, floor(extract(epoch FROM (${now}::timestamptz - t.first_response_due_at)) / ${stepSeconds}))::smallint`;
-  return deps.db.$executeRaw`
-    UPDATE tickets SET aging_levels = aged.levels
-    FROM (
-      SELECT t.id, ${levels} AS levels FROM tickets t
-      WHERE t.status = 'human_queued' AND t.first_response_due_at <= ${new Date(now.getTime() - stepSeconds * 1000)}
-        AND t.aging_levels < ${levels}
-      FOR UPDATE OF t SKIP LOCKED
-    ) aged
-    WHERE tickets.id = aged.id`;
+  const due = Prisma.sql`t.status = 'human_queued' AND t.first_response_due_at <= ${new Date(now.getTime() - stepSeconds * 1000)} AND t.aging_levels < ${levels}`;
+  const candidates = await deps.db.$queryRaw<{ id: string }[]>`
+    SELECT t.id::text AS id FROM tickets t WHERE ${due} ORDER BY t.first_response_due_at LIMIT ${AGING_MAX_PER_RUN}`;
+  let aged = 0;
+  for (let from = 0; from < candidates.length; from += AGING_BATCH) {
+    const ids = candidates.slice(from, from + AGING_BATCH).map((c) => c.id);
+    aged += await deps.db.$executeRaw`
+      UPDATE tickets SET aging_levels = aged.levels
+      FROM (
+        SELECT t.id, ${levels} AS levels FROM tickets t
+        WHERE t.id = ANY(${ids}::uuid[]) AND ${due}
+        FOR UPDATE OF t SKIP LOCKED
+      ) aged
+      WHERE tickets.id = aged.id`;
+  }
+  return aged;
 }
