@@ -80,6 +80,25 @@ describe('SLA breach watcher', () => {
     await receiver.close();
   });
 
+  // First in the file, before its workers start watching too.
+  test('when more tickets are past due than one transaction marks, then one scan marks every one of them, once', async () => {
+    const probe = deps();
+    try {
+      const now = Date.now();
+      const late: string[] = [];
+      for (let i = 0; i < 250; i++) {
+        late.push((await insertTicket(probe.db, { createdAt: new Date(now - 30 * MIN), firstResponseDueAt: new Date(now - MIN), resolutionDueAt: new Date(now + 600 * MIN) })).id);
+      }
+      await markBreaches(probe, null);
+      // Another file's watcher may hold one of the batches for a moment: it marks those itself.
+      await waitFor(async () => (await probe.db.ticket.count({ where: { id: { in: late }, firstResponseBreachedAt: null } })) === 0, 5_000);
+      expect(await probe.db.ticketEvent.count({ where: { ticketId: { in: late }, type: 'sla_breached' } })).toBe(late.length);
+      expect(await probe.db.decision.count({ where: { ticketId: { in: late }, trigger: 'sla_breach' } })).toBe(late.length);
+    } finally {
+      await probe.close();
+    }
+  });
+
   test('when two worker processes watch the same tickets, then each breach is marked, recorded and sent exactly once', async () => {
     const probe = deps();
     const db = probe.db;

@@ -7,7 +7,16 @@ import { SCORER_VERSION } from '../scoring';
 import { enqueueSupervisorWebhook, startSupervisorWebhookWorker, type SupervisorWebhookJob } from './supervisor-webhook';
 
 const OPEN = `('ai_queued','human_queued','assigned')`;
-const BATCH = 500;
+/**
+ * Breaches marked per transaction. The transaction holds its tickets' locks until it commits, and a claim skips
+ * locked rows, so the watcher keeps its batches small: among them are the most overdue waiting tickets, the ones
+ * agents should take first. A run goes on batch after batch, so a backlog still drains quickly.
+ */
+const BATCH = 100;
+/** Batches per clock per run; a larger backlog is finished by the next runs. */
+const MAX_BATCHES_PER_RUN = 50;
+/** Stranded supervisor deliveries nudged again per run. */
+const STRANDED_BATCH = 500;
 
 type Clock = 'first_response' | 'resolution' | 'human_request';
 
@@ -51,59 +60,76 @@ interface MarkedRow {
 }
 
 /**
+ * One batch of one clock in one transaction: the guarded UPDATE, then the decision, event and supervisor delivery of
+ * every ticket it marked.
+ */
+function markBatch(
+  deps: Pick<Deps, 'db' | 'cipher' | 'config' | 'policies'>,
+  clock: Clock,
+  c: (typeof CLOCKS)[Clock],
+  now: Date,
+): Promise<Breach[]> {
+  const url = deps.config.sla.supervisorWebhookUrl;
+  return deps.db.$transaction(async (tx) => {
+    const rows = await tx.$queryRawUnsafe<MarkedRow[]>(
+      `WITH due AS (
+         SELECT t.id FROM tickets t
+         WHERE t.status IN ${OPEN} AND ${c.pending} AND t.${c.due} <= $1 AND t.${c.mark} IS NULL
+         ORDER BY t.${c.due} LIMIT ${BATCH}
+         FOR UPDATE SKIP LOCKED)
+       UPDATE tickets t SET ${c.mark} = $1, updated_at = $1,
+         priority = (CASE t.priority WHEN 'low' THEN 'normal' WHEN 'normal' THEN 'high' ELSE 'urgent' END)::"Priority",
+         reasons = t.reasons || jsonb_build_array(jsonb_build_object('code', 'SLA_BREACH', 'detail', $2::text))
+       FROM due WHERE t.id = due.id AND t.${c.mark} IS NULL
+       RETURNING t.id::text AS id, t.route::text AS route, t.priority::text AS priority, t.sentiment, t.complexity, t.flags, t.language,
+         t.status::text AS status, t.source, t.external_id, t.${c.due} AS due_at`,
+      now,
+      c.detail,
+    );
+    if (rows.length === 0) return [];
+    const reasons = [{ code: 'SLA_BREACH', detail: c.detail, clock }];
+    await tx.decision.createMany({
+      data: rows.map((r) => ({
+        ticketId: r.id, trigger: 'sla_breach', route: r.route, priority: r.priority, sentiment: r.sentiment, complexity: r.complexity,
+        flags: r.flags, reasons, language: r.language, scorerVersion: SCORER_VERSION, policyVersion: deps.policies.current().version, createdAt: now,
+      })),
+    });
+    await tx.ticketEvent.createMany({
+      data: rows.map((r) => ({ ticketId: r.id, type: 'sla_breached', data: { clock, dueAt: r.due_at.toISOString(), priority: r.priority }, createdAt: now })),
+    });
+    const out: Breach[] = rows.map((r) => ({ ticketId: r.id, clock, dueAt: r.due_at, priority: r.priority, deliveryId: url ? randomUUID() : null }));
+    for (const r of rows) slaBreaches.inc({ kind: clock, priority: r.priority });
+    if (url) {
+      await tx.delivery.createMany({
+        data: out.map((b, i) => ({
+          id: b.deliveryId!, ticketId: b.ticketId, event: 'sla.breached', url,
+          payloadEnc: deps.cipher.encrypt(JSON.stringify({
+            event: 'sla.breached', deliveryId: b.deliveryId, ticketId: b.ticketId, source: rows[i].source, externalId: rows[i].external_id,
+            clock, dueAt: b.dueAt.toISOString(), breachedAt: now.toISOString(), priority: b.priority, status: rows[i].status,
+          })),
+          createdAt: now,
+        })),
+      });
+    }
+    return out;
+  });
+}
+
+/**
  * Marks every missed due time once: the guarded UPDATE (`mark IS NULL`, rows locked with SKIP
  * LOCKED) lets any number of watchers run at once and still record each breach exactly once. The
  * winner, in the same transaction, raises the priority one step, records an SLA_BREACH decision and
- * event, and stores the supervisor webhook delivery (the outbox) that is sent after commit.
+ * event, and stores the supervisor webhook delivery (the outbox) that is sent after the run. Each clock
+ * is marked BATCH tickets per transaction, until none is left or the run has done its share.
  */
 export async function markBreaches(deps: Pick<Deps, 'db' | 'cipher' | 'config' | 'policies' | 'logger'>, queue: Queue<SupervisorWebhookJob> | null, now = new Date()): Promise<Breach[]> {
   const breaches: Breach[] = [];
-  const url = deps.config.sla.supervisorWebhookUrl;
   for (const [clock, c] of Object.entries(CLOCKS) as [Clock, (typeof CLOCKS)[Clock]][]) {
-    const found = await deps.db.$transaction(async (tx) => {
-      const rows = await tx.$queryRawUnsafe<MarkedRow[]>(
-        `WITH due AS (
-           SELECT t.id FROM tickets t
-           WHERE t.status IN ${OPEN} AND ${c.pending} AND t.${c.due} <= $1 AND t.${c.mark} IS NULL
-           ORDER BY t.${c.due} LIMIT ${BATCH}
-           FOR UPDATE SKIP LOCKED)
-         UPDATE tickets t SET ${c.mark} = $1, updated_at = $1,
-           priority = (CASE t.priority WHEN 'low' THEN 'normal' WHEN 'normal' THEN 'high' ELSE 'urgent' END)::"Priority",
-           reasons = t.reasons || jsonb_build_array(jsonb_build_object('code', 'SLA_BREACH', 'detail', $2::text))
-         FROM due WHERE t.id = due.id AND t.${c.mark} IS NULL
-         RETURNING t.id::text AS id, t.route::text AS route, t.priority::text AS priority, t.sentiment, t.complexity, t.flags, t.language,
-           t.status::text AS status, t.source, t.external_id, t.${c.due} AS due_at`,
-        now,
-        c.detail,
-      );
-      if (rows.length === 0) return [];
-      const reasons = [{ code: 'SLA_BREACH', detail: c.detail, clock }];
-      await tx.decision.createMany({
-        data: rows.map((r) => ({
-          ticketId: r.id, trigger: 'sla_breach', route: r.route, priority: r.priority, sentiment: r.sentiment, complexity: r.complexity,
-          flags: r.flags, reasons, language: r.language, scorerVersion: SCORER_VERSION, policyVersion: deps.policies.current().version, createdAt: now,
-        })),
-      });
-      await tx.ticketEvent.createMany({
-        data: rows.map((r) => ({ ticketId: r.id, type: 'sla_breached', data: { clock, dueAt: r.due_at.toISOString(), priority: r.priority }, createdAt: now })),
-      });
-      const out: Breach[] = rows.map((r) => ({ ticketId: r.id, clock, dueAt: r.due_at, priority: r.priority, deliveryId: url ? randomUUID() : null }));
-      for (const r of rows) slaBreaches.inc({ kind: clock, priority: r.priority });
-      if (url) {
-        await tx.delivery.createMany({
-          data: out.map((b, i) => ({
-            id: b.deliveryId!, ticketId: b.ticketId, event: 'sla.breached', url,
-            payloadEnc: deps.cipher.encrypt(JSON.stringify({
-              event: 'sla.breached', deliveryId: b.deliveryId, ticketId: b.ticketId, source: rows[i].source, externalId: rows[i].external_id,
-              clock, dueAt: b.dueAt.toISOString(), breachedAt: now.toISOString(), priority: b.priority, status: rows[i].status,
-            })),
-            createdAt: now,
-          })),
-        });
-      }
-      return out;
-    });
-    breaches.push(...found);
+    for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
+      const found = await markBatch(deps, clock, c, now);
+      breaches.push(...found);
+      if (found.length < BATCH) break;
+    }
   }
   if (queue) {
     for (const b of breaches) if (b.deliveryId) await enqueueSupervisorWebhook(queue, b.deliveryId).catch(() => undefined);
@@ -118,7 +144,7 @@ async function resendStrandedDeliveries(deps: Pick<Deps, 'db'>, queue: Queue<Sup
   const stranded = await deps.db.delivery.findMany({
     where: { event: 'sla.breached', status: 'pending', attempts: 0, createdAt: { lt: new Date(now.getTime() - 60_000) } },
     select: { id: true },
-    take: BATCH,
+    take: STRANDED_BATCH,
   });
   for (const d of stranded) await enqueueSupervisorWebhook(queue, d.id).catch(() => undefined);
 }
