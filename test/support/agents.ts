@@ -4,13 +4,18 @@ import { createKey } from './factories';
 import type { TestApp } from './start-app';
 
 /**
- * A language code of ISO 639's private-use range (qaa–qtz), unique enough per test, so that a test's
- * agents and tickets match each other and nothing another test file queued.
+ * A three-letter language code of the test's own, so that its agents and tickets match each other and nothing
+ * another test file created: any of 26³ but 'und', since the scorer only ever answers two-letter ISO 639-1 codes
+ * or 'und'. ISO 639's private-use range (qaa–qtz) held only 520: with a few dozen codes in use at once, tests
+ * drew the same one, and another file's agent, still available, took part in this test's claims (a wellbeing
+ * rotation found it eligible and passed the ticket over).
  */
 export function privateLanguage(): string {
   const letters = 'abcdefghijklmnopqrstuvwxyz';
-  const pick = (s: string) => s[Math.floor(Math.random() * s.length)];
-  return `q${pick('abcdefghijklmnopqrst')}${pick(letters)}`;
+  for (;;) {
+    const code = Array.from({ length: 3 }, () => letters[Math.floor(Math.random() * letters.length)]).join('');
+    if (code !== 'und') return code;
+  }
 }
 
 export interface TestAgent {
