@@ -42,6 +42,7 @@ const sets: LabelSet[] = [
 ];
 
 const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} % (${a}/${b})`;
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 function agreement(scores: number[], expect: LabelSet['expect'], negativeBelow: number): number {
   return scores.filter((s) => (expect === 'negative' ? s < negativeBelow : s >= negativeBelow)).length;
@@ -62,13 +63,11 @@ for (const set of sets) {
     const sign = agreement(scores, set.expect, 0);
     const band = agreement(scores, set.expect, -NEUTRAL_BAND);
     const routed = scores.filter((s) => s <= THRESHOLD).length;
-    const mean = scores.reduce((a, b) => a + b, 0) / n;
     const key = `${set.data}: ${name}`;
     shares.set(key, [...(shares.get(key) ?? []), sign / n]);
-    console.log(`| ${set.name} | ${set.expect} | ${name} | ${pct(sign, n)} | ${pct(band, n)} | ${pct(routed, n)} | ${mean >= 0 ? '+' : ''}${mean.toFixed(2)} |`);
+    console.log(`| ${set.name} | ${set.expect} | ${name} | ${pct(sign, n)} | ${pct(band, n)} | ${pct(routed, n)} | ${mean(scores) >= 0 ? '+' : ''}${mean(scores).toFixed(2)} |`);
   }
 }
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 console.log(`\nbalanced accuracy (sign; mean of the complaint and routine agreements): ${[...shares].map(([key, xs]) => `${key} ${(100 * mean(xs)).toFixed(1)} %`).join(', ')}`);
 
 // Speed. A fixed linear congruential generator: the same bodies on every run.

@@ -63,12 +63,8 @@ interface MarkedRow {
  * One batch of one clock in one transaction: the guarded UPDATE, then the decision, event and supervisor delivery of
  * every ticket it marked.
  */
-function markBatch(
-  deps: Pick<Deps, 'db' | 'cipher' | 'config' | 'policies'>,
-  clock: Clock,
-  c: (typeof CLOCKS)[Clock],
-  now: Date,
-): Promise<Breach[]> {
+function markBatch(deps: Pick<Deps, 'db' | 'cipher' | 'config' | 'policies'>, clock: Clock, now: Date): Promise<Breach[]> {
+  const c = CLOCKS[clock];
   const url = deps.config.sla.supervisorWebhookUrl;
   return deps.db.$transaction(async (tx) => {
     const rows = await tx.$queryRawUnsafe<MarkedRow[]>(
@@ -119,22 +115,21 @@ function markBatch(
  * Marks every missed due time once: the guarded UPDATE (`mark IS NULL`, rows locked with SKIP
  * LOCKED) lets any number of watchers run at once and still record each breach exactly once. The
  * winner, in the same transaction, raises the priority one step, records an SLA_BREACH decision and
- * event, and stores the supervisor webhook delivery (the outbox) that is sent after the run. Each clock
+ * event, and stores the supervisor webhook delivery (the outbox) that is sent after commit. Each clock
  * is marked BATCH tickets per transaction, until none is left or the run has done its share.
  */
 export async function markBreaches(deps: Pick<Deps, 'db' | 'cipher' | 'config' | 'policies' | 'logger'>, queue: Queue<SupervisorWebhookJob> | null, now = new Date()): Promise<Breach[]> {
   const breaches: Breach[] = [];
-  for (const [clock, c] of Object.entries(CLOCKS) as [Clock, (typeof CLOCKS)[Clock]][]) {
+  for (const clock of Object.keys(CLOCKS) as Clock[]) {
     for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
-      const found = await markBatch(deps, clock, c, now);
+      const found = await markBatch(deps, clock, now);
       breaches.push(...found);
+      // Each batch's alerts leave after its commit, not after the rest of a backlog.
+      if (queue) for (const b of found) if (b.deliveryId) await enqueueSupervisorWebhook(queue, b.deliveryId).catch(() => undefined);
       if (found.length < BATCH) break;
     }
   }
-  if (queue) {
-    for (const b of breaches) if (b.deliveryId) await enqueueSupervisorWebhook(queue, b.deliveryId).catch(() => undefined);
-    await resendStrandedDeliveries(deps, queue, now);
-  }
+  if (queue) await resendStrandedDeliveries(deps, queue, now);
   if (breaches.length > 0) deps.logger.info({ breaches: breaches.length }, 'sla breaches marked');
   return breaches;
 }
