@@ -104,6 +104,19 @@ describe('personal data at rest, erasure, retention and key rotation', () => {
       expect(await app.deps.queues.aiAnswer.getJob(created.body.id)).toBeUndefined();
     });
 
+    test('when the helpdesk redelivers a ticket after the erasure, then 200 and the customer stays erased', async () => {
+      const p = person();
+      const delivery = buildTicket({ source, customer: p });
+      const created = await webhook.post('/v1/tickets', delivery);
+      expect((await admin.delete(`/v1/customers/${source}/${p.externalId}`)).status).toBe(204);
+
+      const again = await webhook.post('/v1/tickets', { ...delivery, customer: { ...p, tier: 'vip', aiOptOut: true } });
+      expect(again.status).toBe(200);
+      expect(again.body.id).toBe(created.body.id);
+      const { customer } = await rawRows(created.body.id);
+      expect(customer).toMatchObject({ name_enc: null, email_enc: null, phone_enc: null, erased_at: expect.any(Date), tier: 'standard', ai_opt_out: false });
+    });
+
     test('when the erasure is repeated, then 204 again; an unknown customer is 404', async () => {
       const p = person();
       await webhook.post('/v1/tickets', buildTicket({ source, customer: p }));

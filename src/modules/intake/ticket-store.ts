@@ -82,6 +82,8 @@ const jsonTextArray = (column: string) => `ARRAY(SELECT jsonb_array_elements_tex
 // lock the same keys in the same order instead of deadlocking.
 // The count is read in the statement's snapshot, as a read before it would: tickets of the same batch do
 // not count each other.
+// A customer is written only with a ticket that is new: a redelivery must change nothing, and above all
+// must not bring back the details of a customer erased since the first delivery.
 const INSERT_TICKETS = `
   WITH x AS MATERIALIZED (
     SELECT x.*, COALESCE(x.recent_ticket_count, (
@@ -93,6 +95,9 @@ const INSERT_TICKETS = `
     INSERT INTO customers (id, source, external_id, name_enc, email_enc, phone_enc, locale, tier, ai_opt_out)
     SELECT id, source, external_id, name_enc, email_enc, phone_enc, locale, tier::"Tier", ai_opt_out
       FROM ${unnestOf(CUSTOMER_COLUMNS, TICKET_COLUMNS.length + 1, 'cin')}
+     WHERE EXISTS (SELECT 1 FROM w
+                    WHERE w.source = cin.source AND w.customer_external_id = cin.external_id
+                      AND NOT EXISTS (SELECT 1 FROM tickets et WHERE et.source = w.source AND et.external_id = w.external_id))
      ORDER BY ord
     ON CONFLICT (source, external_id) DO UPDATE SET
       name_enc = COALESCE(EXCLUDED.name_enc, customers.name_enc),
@@ -233,8 +238,8 @@ const ticketWriter = batcherPer((pool: Pool) =>
  * message, decision and event, in one statement shared with concurrent requests, so one commit.
  * 'exists': a ticket with the same (source, externalId) is already stored, or another delivery of it in
  * the same batch won. 'recount': the count reached `decidedBelow`, so the decision was not written.
- * In both cases no ticket row was written for this call (the customer's details were refreshed, which
- * is harmless).
+ * In both cases nothing was written for this call (a concurrent delivery that loses the race on the ticket
+ * may still have refreshed the customer's details with the same values).
  */
 export function insertTicket(pool: Pool, cipher: PiiCipher, row: NewTicketRow): Promise<WriteOutcome> {
   return ticketWriter(pool).add({ row, cipher });
