@@ -66,6 +66,18 @@ describe('webhook signatures on intake', () => {
     expect(await app.deps.db.message.count({ where: { ticketId: created.body.id, author: 'customer' } })).toBe(2);
   });
 
+  test('when the same signed text is sent to two tickets in the same second, then each ticket stores it', async () => {
+    const tickets = await Promise.all([1, 2].map(() => signedPost(webhook, '/v1/tickets', buildTicket({ source }), secret)));
+    const raw = JSON.stringify({ body: 'Any update?' });
+    const header = sign(secret, raw, now());
+    for (const { body: ticket } of tickets) {
+      expect((await webhook.post(`/v1/tickets/${ticket.id}/messages`, raw, { 'content-type': 'application/json', 'x-handoff-signature': header })).status).toBe(200);
+    }
+    for (const { body: ticket } of tickets) {
+      expect(await app.deps.db.message.count({ where: { ticketId: ticket.id, author: 'customer' } })).toBe(2);
+    }
+  });
+
   test('when a follow-up is unsigned, then 401 and nothing is stored', async () => {
     const created = await signedPost(webhook, '/v1/tickets', buildTicket({ source }), secret);
     const res = await webhook.post(`/v1/tickets/${created.body.id}/messages`, { body: 'unsigned' });

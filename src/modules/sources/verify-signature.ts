@@ -43,7 +43,7 @@ export function verifySignature(deps: Deps, options: VerifyOptions): RequestHand
     const header = req.headers['x-handoff-signature'];
     const refusal = verifyWebhook(typeof header === 'string' ? header : undefined, req.rawBody ?? Buffer.alloc(0), secrets);
     if (refusal) throw new AppError('INVALID_SIGNATURE', DETAIL[refusal]);
-    if (options.detectReplays) req.webhookReplay = await claimSignature(deps, res, source, header as string);
+    if (options.detectReplays) req.webhookReplay = await claimSignature(deps, res, source, req.originalUrl.split('?')[0], header as string);
     next();
   };
 }
@@ -51,9 +51,11 @@ export function verifySignature(deps: Deps, options: VerifyOptions): RequestHand
 /**
  * Remembers an accepted signature for twice the tolerance; a failed request forgets it again so the
  * sender's retry is processed. Redis being down must not stop intake, so then nothing is detected.
+ * The signature covers the body but not the path, so the path is part of what is remembered: the same
+ * short text ("Any update?") sent to two tickets within a second signs the same and is not a replay.
  */
-async function claimSignature(deps: Deps, res: Parameters<RequestHandler>[1], source: string, header: string): Promise<boolean> {
-  const key = `${deps.config.queuePrefix}:webhook-signature:${createHash('sha256').update(`${source}\n${header}`).digest('hex')}`;
+async function claimSignature(deps: Deps, res: Parameters<RequestHandler>[1], source: string, path: string, header: string): Promise<boolean> {
+  const key = `${deps.config.queuePrefix}:webhook-signature:${createHash('sha256').update(`${source}\n${path}\n${header}`).digest('hex')}`;
   try {
     const first = await deps.redis.set(key, '1', 'EX', SIGNATURE_TOLERANCE_SECONDS * 2, 'NX');
     if (first === null) return true;
