@@ -160,4 +160,18 @@ describe('AI answers with the kb provider', () => {
     const row = await app.deps.db.ticket.findUniqueOrThrow({ where: { id: posted.body.id } });
     expect(row.escalatedAfterAi).toBe(true);
   });
+
+  test.each([
+    ['waiting for a person', 'I want to talk to a human about my order please', 'human_queued'],
+    ['answered by the AI', 'Do your prices include VAT?', 'ai_answered'],
+  ])('when ten follow-ups to a ticket %s arrive at once, then every one is accepted and stored', async (_state, body, status) => {
+    const posted = await signedPost(webhook, '/v1/tickets', buildTicket({ source, body }), SECRET);
+    await eventually(async () => (await read(posted.body.id)).status === status);
+
+    const texts = Array.from({ length: 10 }, (_, i) => `One more detail, number ${i}: the order reference is A-10${i}.`);
+    const answers = await Promise.all(texts.map((text) => signedPost(webhook, `/v1/tickets/${posted.body.id}/messages`, { body: text }, SECRET)));
+    expect(answers.map((a) => a.status)).toEqual(texts.map(() => 200));
+    const stored = (await read(posted.body.id)).messages.filter((m: any) => m.author === 'customer').map((m: any) => m.body);
+    expect(stored.sort()).toEqual([body, ...texts].sort());
+  });
 });

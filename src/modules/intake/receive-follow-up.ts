@@ -1,6 +1,5 @@
 import type { TicketStatus } from '@prisma/client';
 import type { Deps } from '../../shared/deps';
-import { AppError } from '../../shared/errors/app-error';
 import { SCORER_VERSION, type TicketScore } from '../scoring';
 import { decideRoute, requiredSkills, type Reason, type RouteDecision } from '../routing';
 import { computeDueTimes, loadSlaPolicies } from '../sla';
@@ -15,14 +14,16 @@ export const MAX_AI_TURNS = 2;
 
 /**
  * A customer's follow-up: stored, re-scored with the thread, and routed again where the state
- * allows it. The status guard in the final update makes a race with the AI worker safe: the
- * loser re-reads and decides again.
+ * allows it. Follow-ups to one ticket take its row lock first, so concurrent ones are applied one
+ * after another, each seeing the messages before it, and none is refused; a race with the AI
+ * worker ends the same way, since its writes wait for the lock too.
  */
 export async function receiveFollowUp(deps: Deps, ticketId: string, body: string, ctx: CallContext = {}): Promise<void> {
   const { db, cipher } = deps;
   const policy = deps.policies.current();
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const ticket = await db.ticket.findUniqueOrThrow({
+  const applied = await db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM tickets WHERE id = ${ticketId}::uuid FOR UPDATE`;
+    const ticket = await tx.ticket.findUniqueOrThrow({
       where: { id: ticketId },
       include: { messages: { orderBy: { createdAt: 'asc' } }, customer: true },
     });
@@ -39,74 +40,66 @@ export async function receiveFollowUp(deps: Deps, ticketId: string, body: string
       decideRoute(score, { aiOptOut: ticket.customer.aiOptOut, tier: ticket.customerTier, recentTicketCount: 0 }, policy),
     );
 
-    const applied = await db.$transaction(async (tx) => {
-      const guard = await tx.ticket.updateMany({
-        where: { id: ticketId, status: ticket.status, updatedAt: ticket.updatedAt },
-        data: {
-          updatedAt: now,
-          ...(humanRequestDueAt ? { humanRequestedAt: now, humanRequestDueAt } : {}),
-        },
-      });
-      if (guard.count === 0) return false;
-      await tx.message.create({ data: { ticketId, author: 'customer', bodyEnc: cipher.encrypt(body), createdAt: now } });
-      if (!plan) {
-        await tx.ticketEvent.create({ data: { ticketId, type: 'customer_message', createdAt: now } });
-        return { noticeDelivery: null };
-      }
-      const { decision, status } = plan;
-      const merged = [...new Set([...ticket.flags, ...score.flags])];
-      const reopening = ticket.status === 'resolved';
-      const due = reopening || status === 'human_queued' ? computeDueTimes(decision.priority, now, await loadSlaPolicies(db)) : null;
-      await tx.ticket.update({
-        where: { id: ticketId },
-        data: {
-          status,
-          route: status === 'ai_queued' ? 'ai' : 'human',
-          priority: decision.priority,
-          sentiment: score.sentiment,
-          complexity: score.complexity,
-          flags: merged,
-          reasons: decision.reasons as object[],
-          language: score.language === 'und' ? ticket.language : score.language,
-          skills: [...new Set([...ticket.skills, ...requiredSkills(score)])].sort(),
-          queuedAt: now,
-          assignedAgentId: null,
-          assignedAt: null,
-          ...(ticket.status === 'ai_answered' && status === 'human_queued' ? { escalatedAfterAi: true } : {}),
-          ...(reopening ? { resolvedAt: null } : {}),
-          // A human-routed follow-up promises a person by a due time counted from now, unless an earlier promise stands.
-          ...(due && (reopening || !ticket.firstRespondedAt || ticket.route === 'ai')
-            ? { firstResponseDueAt: due.firstResponseDueAt, resolutionDueAt: due.resolutionDueAt }
-            : {}),
-        },
-      });
-      await tx.decision.create({
-        data: {
-          ticketId,
-          trigger: 'follow_up',
-          route: status === 'ai_queued' ? 'ai' : 'human',
-          priority: decision.priority,
-          sentiment: score.sentiment,
-          complexity: score.complexity,
-          flags: score.flags,
-          reasons: decision.reasons as object[],
-          language: score.language,
-          scorerVersion: SCORER_VERSION,
-          policyVersion: decision.policyVersion,
-          createdAt: now,
-        },
-      });
-      await tx.ticketEvent.create({ data: { ticketId, type: status, data: { trigger: 'follow_up', from: ticket.status }, createdAt: now } });
-      // Nobody waits in silence: the customer hears that a person has the ticket and by when.
-      return { noticeDelivery: status === 'human_queued' ? await recordEscalationNotice(tx, deps, ticketId, now) : null };
+    await tx.ticket.update({
+      where: { id: ticketId },
+      data: { updatedAt: now, ...(humanRequestDueAt ? { humanRequestedAt: now, humanRequestDueAt } : {}) },
     });
-    if (!applied) continue;
-    if (plan) countDecision('follow_up', plan.decision);
-    if (plan?.status === 'ai_queued') await enqueueAiAnswer(deps, ticket, ctx.requestId);
-    await enqueueDelivery(deps, applied.noticeDelivery);
-    return;
-  }
-  throw new AppError('CONFLICT', 'The ticket changed while the follow-up was being stored; retry the delivery.', { retryAfterSeconds: 1 });
+    await tx.message.create({ data: { ticketId, author: 'customer', bodyEnc: cipher.encrypt(body), createdAt: now } });
+    if (!plan) {
+      await tx.ticketEvent.create({ data: { ticketId, type: 'customer_message', createdAt: now } });
+      return { ticket, plan, noticeDelivery: null };
+    }
+    const { decision, status } = plan;
+    const merged = [...new Set([...ticket.flags, ...score.flags])];
+    const reopening = ticket.status === 'resolved';
+    const due = reopening || status === 'human_queued' ? computeDueTimes(decision.priority, now, await loadSlaPolicies(db)) : null;
+    await tx.ticket.update({
+      where: { id: ticketId },
+      data: {
+        status,
+        route: status === 'ai_queued' ? 'ai' : 'human',
+        priority: decision.priority,
+        sentiment: score.sentiment,
+        complexity: score.complexity,
+        flags: merged,
+        reasons: decision.reasons as object[],
+        language: score.language === 'und' ? ticket.language : score.language,
+        skills: [...new Set([...ticket.skills, ...requiredSkills(score)])].sort(),
+        queuedAt: now,
+        assignedAgentId: null,
+        assignedAt: null,
+        ...(ticket.status === 'ai_answered' && status === 'human_queued' ? { escalatedAfterAi: true } : {}),
+        ...(reopening ? { resolvedAt: null } : {}),
+        // A human-routed follow-up promises a person by a due time counted from now, unless an earlier promise stands.
+        ...(due && (reopening || !ticket.firstRespondedAt || ticket.route === 'ai')
+          ? { firstResponseDueAt: due.firstResponseDueAt, resolutionDueAt: due.resolutionDueAt }
+          : {}),
+      },
+    });
+    await tx.decision.create({
+      data: {
+        ticketId,
+        trigger: 'follow_up',
+        route: status === 'ai_queued' ? 'ai' : 'human',
+        priority: decision.priority,
+        sentiment: score.sentiment,
+        complexity: score.complexity,
+        flags: score.flags,
+        reasons: decision.reasons as object[],
+        language: score.language,
+        scorerVersion: SCORER_VERSION,
+        policyVersion: decision.policyVersion,
+        createdAt: now,
+      },
+    });
+    await tx.ticketEvent.create({ data: { ticketId, type: status, data: { trigger: 'follow_up', from: ticket.status }, createdAt: now } });
+    // Nobody waits in silence: the customer hears that a person has the ticket and by when.
+    return { ticket, plan, noticeDelivery: status === 'human_queued' ? await recordEscalationNotice(tx, deps, ticketId, now) : null };
+  });
+  const { ticket, plan, noticeDelivery } = applied;
+  if (plan) countDecision('follow_up', plan.decision);
+  if (plan?.status === 'ai_queued') await enqueueAiAnswer(deps, ticket, ctx.requestId);
+  await enqueueDelivery(deps, noticeDelivery);
 }
 
 interface FollowUpPlan {
