@@ -92,6 +92,9 @@ describe('AI answers with an OpenAI-compatible provider', () => {
     const ticket = await settled(posted.body.id);
     expect(ticket.status).toBe('human_queued');
     expect(ticket.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'AI_LOW_CONFIDENCE' })]));
-    expect(ticket.messages.find((m: any) => m.author === 'ai')).toMatchObject({ internal: true, body: 'Perhaps try again later?', confidence: 0.2 });
+    // Never sent, but like every AI message it says an AI wrote it.
+    expect(ticket.messages.find((m: any) => m.author === 'ai')).toMatchObject({
+      internal: true, body: 'Perhaps try again later?', confidence: 0.2, disclosure: expect.stringContaining('AI'),
+    });
   });
 });

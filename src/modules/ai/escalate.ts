@@ -6,7 +6,7 @@ import { SCORER_VERSION } from '../scoring';
 import type { Reason } from '../routing';
 import { computeDueTimes, loadSlaPolicies } from '../sla';
 import { enqueueDelivery, messagePayload, MESSAGE_EVENT, recordDelivery } from '../delivery';
-import { escalationNotice } from './disclosure';
+import { aiDisclosure, escalationNotice } from './disclosure';
 import type { AiAnswer } from './provider';
 
 export type EscalationCode = 'AI_LOW_CONFIDENCE' | 'AI_FAILED' | 'AI_ANSWER_REJECTED';
@@ -55,6 +55,8 @@ export async function escalateToHuman(deps: Deps, args: EscalateArgs): Promise<b
       draft ? randomUUID() : null, draft ? deps.cipher.encrypt(draft.text) : null, draft ? JSON.stringify(draft.sources) : null, draft?.confidence ?? null,
       noticeId, deps.cipher.encrypt(notice), noticeAt,
       randomUUID(), MESSAGE_EVENT, ticket.callbackUrl, payload ? deps.cipher.encrypt(JSON.stringify(payload)) : null,
+      // Never sent, but an AI wrote it, so it says so wherever it is shown (agent assist, the ticket's thread).
+      draft ? aiDisclosure(ticket.language) : null,
     ],
   });
   if (rows[0].moved === 0) return false;
@@ -82,8 +84,8 @@ const ESCALATE = `
     INSERT INTO ticket_events (id, ticket_id, type, data, created_at)
     SELECT $12, id, 'human_queued', $13::jsonb, $4 FROM moved
   ), draft AS (
-    INSERT INTO messages (id, ticket_id, author, internal, body_enc, sources, confidence, created_at)
-    SELECT $14, id, 'ai', true, $15, $16::jsonb, $17, $4 FROM moved WHERE $14::uuid IS NOT NULL
+    INSERT INTO messages (id, ticket_id, author, internal, body_enc, sources, confidence, disclosure, created_at)
+    SELECT $14, id, 'ai', true, $15, $16::jsonb, $17, $25, $4 FROM moved WHERE $14::uuid IS NOT NULL
   ), notice AS (
     INSERT INTO messages (id, ticket_id, author, body_enc, created_at)
     SELECT $18, id, 'system', $19, $20 FROM moved
