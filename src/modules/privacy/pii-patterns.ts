@@ -124,6 +124,53 @@ export function steuerIdValid(raw: string): boolean {
   return check === Number(d[10]);
 }
 
+const CF_ODD: Record<string, number> = Object.fromEntries(
+  [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23].map((v, i) => [String.fromCharCode(65 + i), v]),
+);
+
+/**
+ * Italian codice fiscale: 16 characters whose last is a check letter computed from the first 15
+ * (odd positions through a table, even ones by their value), digits possibly replaced by letters.
+ */
+export function codiceFiscaleValid(raw: string): boolean {
+  const cf = raw.toUpperCase();
+  if (cf.length !== 16) return false;
+  let sum = 0;
+  for (let i = 0; i < 15; i++) {
+    const c = cf[i];
+    // A digit counts as the letter of the same rank (0 = A) in both tables.
+    const letter = c >= '0' && c <= '9' ? String.fromCharCode(65 + Number(c)) : c;
+    sum += i % 2 === 0 ? CF_ODD[letter] : letter.charCodeAt(0) - 65;
+  }
+  return String.fromCharCode(65 + (sum % 26)) === cf[15];
+}
+
+// ---------- ids named in the sentence ----------
+
+// Words that announce an identity document or tax number in the five AI languages (and a few more).
+// "nie" is left out: it is German for "never"; the Spanish NIE has its own checksummed pattern.
+const ID_WORDS = new RegExp(
+  String.raw`(?<!\p{L})(?:ssn|social security|national insurance|ni number|nino|passport|pasaporte|passaporte|passeport|` +
+    String.raw`reisepass|personalausweis|ausweis(?:nummer)?|id card|identity card|identity number|id number|national id|` +
+    String.raw`carte d'identit[ée]|carte nationale|s[ée]curit[ée] sociale|dni|nif|nipc|niss|contribuinte|cart[ãa]o de cidad[ãa]o|` +
+    String.raw`citizen card|codice fiscale|carta d'identit[àa]|steuer-?id|steuernummer|steueridentifikationsnummer|tax id|` +
+    String.raw`tax number|taxpayer|bsn|burgerservicenummer|cpf|curp|rfc|pesel|personnummer|` +
+    String.raw`driv(?:er'?s|ing) licen[cs]e|licen[cs]e number|permis de conduire|f[üu]hrerschein|carnet de conducir|carta de condu[çc][ãa]o)` +
+    // A comma or the like between the word and the number starts another clause: "my passport expired, order 12345".
+    String.raw`[^\d\n,;!?]{0,25}$`,
+  'iu',
+);
+
+/**
+ * An id-shaped token (at least five digits, possibly with letters, or digit groups) right after a word
+ * that names an id: the many national formats without a checksum of their own (a 9-digit SSN, a
+ * Portuguese NIF, a German ID card number, a passport) are only recognisable by what precedes them.
+ */
+function acceptNamedId(match: string, offset: number, text: string): string | null {
+  if (digitsOf(match).length < 5) return null;
+  return ID_WORDS.test(text.slice(Math.max(0, offset - 60), offset)) ? match : null;
+}
+
 // ---------- phone heuristics ----------
 
 const PHONE_WORDS =
@@ -204,6 +251,20 @@ export const PII_PATTERNS: readonly PiiPattern[] = [
       NOT_AFTER_WORD + String.raw`(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]` + NOT_BEFORE_WORD,
       'giu',
     ),
+  },
+  {
+    kind: 'NATIONAL_ID',
+    // Italian codice fiscale; where two people would share one, digits are replaced by L M N P Q R S T U V.
+    regex: new RegExp(
+      NOT_AFTER_WORD + String.raw`[A-Z]{6}[\dLMNPQRSTUV]{2}[ABCDEHLMPRST][\dLMNPQRSTUV]{2}[A-Z][\dLMNPQRSTUV]{3}[A-Z]` + NOT_BEFORE_WORD,
+      'giu',
+    ),
+    accept: (m) => (codiceFiscaleValid(m) ? m : null),
+  },
+  {
+    kind: 'NATIONAL_ID',
+    regex: new RegExp(NOT_AFTER_WORD + String.raw`(?:[A-Z]{0,3}\d[A-Z\d]{4,19}|\d{2,4}(?:[ .-]\d{2,4}){2,5})` + NOT_BEFORE_WORD, 'giu'),
+    accept: acceptNamedId,
   },
   {
     kind: 'CARD',

@@ -1,5 +1,5 @@
 import { redact } from './redact';
-import { cpfValid, ibanValid, luhnValid, nirValid, spanishIdValid, steuerIdValid, type PiiKind } from './pii-patterns';
+import { codiceFiscaleValid, cpfValid, ibanValid, luhnValid, nirValid, spanishIdValid, steuerIdValid, type PiiKind } from './pii-patterns';
 
 /** Asserts that `value`, embedded in a sentence, is replaced whole by the placeholder of `kind`. */
 function expectRedacted(value: string, kind: PiiKind): void {
@@ -160,6 +160,30 @@ describe('redact', () => {
       ['CPF with a wrong check digit', '529.982.247-26'],
       ['INSEE with a wrong key', '1 84 12 76 451 089 47'],
     ])('then a %s (%s) is not an id', (_label, v) => expect(redact(`id ${v}`).counts.NATIONAL_ID).toBe(0));
+
+    test.each([
+      ['Italian codice fiscale', 'RSSMRA85T10A562S'],
+      ['Italian codice fiscale with letters for digits', 'MRTMTT25D09F205Z'],
+    ])('then an %s (%s) becomes [NATIONAL_ID] wherever it stands', (_label, v) => expectRedacted(v, 'NATIONAL_ID'));
+
+    test.each([
+      ['My SSN is 123456789, thanks', 'My SSN is [NATIONAL_ID], thanks'],
+      ['social security number 078 05 1120', 'social security number [NATIONAL_ID]'],
+      ['O meu NIF: 123456789', 'O meu NIF: [NATIONAL_ID]'],
+      ['Personalausweisnummer L01X00T47 bitte', 'Personalausweisnummer [NATIONAL_ID] bitte'],
+      ['my ID card number is T22000129', 'my ID card number is [NATIONAL_ID]'],
+      ['Passport number 502135326 expired', 'Passport number [NATIONAL_ID] expired'],
+      ['número de pasaporte PAA123456', 'número de pasaporte [NATIONAL_ID]'],
+    ])('then an id without a checksum is redacted when the sentence names it: %s', (input, expected) => {
+      expect(redact(input).text).toBe(expected);
+    });
+
+    test.each([
+      'Reference 123456789 please',
+      'Ich habe nie 123456 bestellt',
+      'My passport expired, order 12345 was not delivered',
+      'Il codice fiscale RSSMRA85T10A562T ha una lettera sbagliata',
+    ])('then "%s" keeps its number: no id word names it, or its check letter is wrong', expectUntouched);
   });
 
   describe('when the text contains a street address', () => {
@@ -267,5 +291,7 @@ describe('checksums', () => {
     expect(steuerIdValid('86095742719')).toBe(true);
     expect(steuerIdValid('86095742718')).toBe(false);
     expect(steuerIdValid('11111111111')).toBe(false);
+    expect(codiceFiscaleValid('RSSMRA85T10A562S')).toBe(true);
+    expect(codiceFiscaleValid('RSSMRA85T10A562T')).toBe(false);
   });
 });
