@@ -56,8 +56,10 @@ describe('intake refuses bad input with precise problem+json and stores nothing'
     expect(res.body.errors[0].path).toBe('callbackUrl');
   });
 
-  test('when the JSON is malformed, then 400', async () => {
-    await expectRejected(await webhook.post('/v1/tickets', '{"source": "zendesk",', { 'content-type': 'application/json' }), 400);
+  test.each(['{"source": "zendesk",', '"a bare string"'])('when the JSON is malformed (%s), then 400 with errors naming the body', async (raw) => {
+    const res = await webhook.post('/v1/tickets', raw, { 'content-type': 'application/json' });
+    await expectRejected(res, 400);
+    expect(res.body.errors).toEqual([{ path: '(root)', message: 'is not valid JSON' }]);
   });
 
   test('when the body is not JSON, then 415', async () => {
