@@ -1,3 +1,4 @@
+import { deflateSync, gzipSync } from 'node:zlib';
 import { apiClient, type ApiClient } from '../support/api-client';
 import { buildTicket, createKey } from '../support/factories';
 import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
@@ -60,6 +61,31 @@ describe('intake refuses bad input with precise problem+json and stores nothing'
     const res = await webhook.post('/v1/tickets', raw, { 'content-type': 'application/json' });
     await expectRejected(res, 400);
     expect(res.body.errors).toEqual([{ path: '(root)', message: 'is not valid JSON' }]);
+  });
+
+  const gzipped = (value: unknown) => gzipSync(JSON.stringify(value));
+  test.each([
+    ['gzip', 'not gzip', () => Buffer.from('not gzip at all')],
+    ['gzip', 'truncated', () => gzipped(buildTicket()).subarray(0, 40)],
+    ['deflate', 'not deflate', () => Buffer.from('not deflate either')],
+    ['deflate', 'truncated', () => deflateSync(JSON.stringify(buildTicket())).subarray(0, 30)],
+  ])('when a %s body is %s, then 400 naming the body, not 500', async (encoding, _what, make) => {
+    const res = await webhook.post('/v1/tickets', make(), { 'content-type': 'application/json', 'content-encoding': encoding });
+    await expectRejected(res, 400);
+    expect(res.body.errors).toEqual([{ path: '(root)', message: expect.stringContaining('Content-Encoding') }]);
+  });
+
+  test('when a gzip body is valid, then the ticket is taken', async () => {
+    const ticket = buildTicket();
+    const res = await webhook.post('/v1/tickets', gzipped(ticket), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    expect(res.status).toBe(202);
+    expect(await app.deps.db.ticket.count({ where: { externalId: ticket.externalId } })).toBe(1);
+  });
+
+  test('when a small gzip body inflates past 64 KiB, then 413', async () => {
+    const bomb = gzipSync(JSON.stringify({ ...buildTicket(), padding: ' '.repeat(10_000_000) }));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    await expectRejected(await webhook.post('/v1/tickets', bomb, { 'content-type': 'application/json', 'content-encoding': 'gzip' }), 413);
   });
 
   test('when the body is not JSON, then 415', async () => {
