@@ -113,6 +113,12 @@ describe('intake refuses bad input with precise problem+json and stores nothing'
     await expectRejected(await apiClient(app.url, 'hk_webhook_unknownunknownunknown').post('/v1/tickets', ticket), 401, ticket.externalId);
   });
 
+  test.each(['bearer', 'BEARER', 'bEaReR'])('when the scheme is written "%s", then the key is accepted (schemes are case-insensitive)', async (scheme) => {
+    const ticket = buildTicket();
+    const res = await apiClient(app.url).post('/v1/tickets', ticket, { authorization: `${scheme} ${key}` });
+    expect(res.status).toBe(202);
+  });
+
   test('when a revoked key is used, then 401', async () => {
     const admin = apiClient(app.url, ADMIN_KEY);
     const created = await admin.post('/v1/api-keys', { name: 'short-lived', role: 'webhook', source: 'zendesk' });
