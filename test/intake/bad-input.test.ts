@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { apiClient, type ApiClient } from '../support/api-client';
 import { buildTicket, createKey } from '../support/factories';
@@ -171,6 +172,20 @@ describe('API keys', () => {
     expect(hook.body.errors).toEqual([expect.objectContaining({ path: 'source' })]);
     const role = await admin.post('/v1/api-keys', { name: 'r', role: 'root' });
     expect(role.body.errors).toEqual([expect.objectContaining({ path: 'role' })]);
+  });
+
+  test.each(['UPPER CASE!', 'Zendesk', ' zendesk', ''])('when a webhook key is for the source %j, which intake would refuse, then 400 naming source', async (source) => {
+    const res = await admin.post('/v1/api-keys', { name: 'w', role: 'webhook', source });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: 'source' })]);
+  });
+
+  test('when the body carries an unknown field, then 400 and no key is made', async () => {
+    const name = `extra-${randomUUID()}`;
+    const res = await admin.post('/v1/api-keys', { name, role: 'admin', extra: 1 });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: '(root)', message: expect.stringContaining('extra') })]);
+    expect(await app.deps.db.apiKey.count({ where: { name } })).toBe(0);
   });
 
   test('when a non-admin manages keys, then 403', async () => {

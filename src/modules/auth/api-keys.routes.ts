@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../shared/deps';
 import { AppError, notFound } from '../../shared/errors/app-error';
-import { identifier, text, uuid } from '../../shared/http/validation';
+import { identifier, sourceName, uuid } from '../../shared/http/validation';
 import { recordAudit } from '../audit/audit';
 import { forgetCachedKeys, generateKey, hashKey } from './api-keys';
 import { requireRole } from './authenticate';
@@ -14,11 +14,14 @@ export const createKeySchema = z
     name: identifier(200),
     role: z.enum(ROLES),
     agentId: uuid.optional(),
-    source: text(100).optional(),
+    // Intake's rule: a key for a source intake would refuse could never post.
+    source: sourceName.optional(),
   })
+  .strict()
+  // Runs after a field's own failure too: an id given but invalid is reported once, by its field's rule.
   .superRefine((k, ctx) => {
-    if (k.role === 'agent' && !k.agentId) ctx.addIssue({ code: 'custom', path: ['agentId'], message: 'is required for an agent key' });
-    if (k.role === 'webhook' && !k.source) ctx.addIssue({ code: 'custom', path: ['source'], message: 'is required for a webhook key' });
+    if (k.role === 'agent' && k.agentId === undefined) ctx.addIssue({ code: 'custom', path: ['agentId'], message: 'is required for an agent key' });
+    if (k.role === 'webhook' && k.source === undefined) ctx.addIssue({ code: 'custom', path: ['source'], message: 'is required for a webhook key' });
     if (k.role !== 'agent' && k.agentId) ctx.addIssue({ code: 'custom', path: ['agentId'], message: 'only agent keys are bound to an agent' });
     if (k.role !== 'webhook' && k.source) ctx.addIssue({ code: 'custom', path: ['source'], message: 'only webhook keys are bound to a source' });
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { identifier, text } from '../../shared/http/validation';
+import { identifier, sourceName, text } from '../../shared/http/validation';
 
 export const CHANNELS = ['email', 'chat', 'web', 'phone', 'social'] as const;
 export const TIERS = ['standard', 'premium', 'vip'] as const;
@@ -27,7 +27,7 @@ export const customerSchema = z
 
 export const newTicketSchema = z
   .object({
-    source: identifier(100).pipe(z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'must be lower-case letters, digits, ".", "_" or "-"')),
+    source: sourceName,
     externalId: identifier(200),
     channel: nullAsDefault(z.enum(CHANNELS), 'web'),
     subject: nullAsAbsent(text(500)),
