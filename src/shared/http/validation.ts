@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from '../errors/app-error';
 
 // C0 controls other than tab, newline and carriage return, plus DEL: never meaningful in a ticket,
 // and a classic way to smuggle data into logs and helpdesk UIs.
@@ -38,10 +39,17 @@ export function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
 }
 
+/**
+ * Where a cursor from encodeCursor points, or undefined for the first page. A cursor that is not one
+ * is a 400 here, so that no list answers it with its first page as if none had been sent.
+ */
 export function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
   if (!cursor) return undefined;
   const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(iso);
-  if (!id || Number.isNaN(createdAt.getTime()) || !uuid.safeParse(id).success) return undefined;
+  if (!id || Number.isNaN(createdAt.getTime()) || !uuid.safeParse(id).success) throw invalidCursor();
   return { createdAt, id };
 }
+
+/** The 400 for a cursor that the list did not hand out. */
+export const invalidCursor = () => new AppError('VALIDATION_FAILED', 'The cursor is not valid.', { errors: [{ path: 'cursor', message: 'is not a cursor of this list' }] });
