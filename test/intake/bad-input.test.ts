@@ -188,6 +188,32 @@ describe('API keys', () => {
     expect(await app.deps.db.apiKey.count({ where: { name } })).toBe(0);
   });
 
+  test('when keys are listed a page at a time, then every key comes once, oldest first, and the last page has no next cursor', async () => {
+    const made = await Promise.all([1, 2, 3].map((n) => admin.post('/v1/api-keys', { name: `paged-${n}`, role: 'supervisor' })));
+    const first = await admin.get('/v1/api-keys?limit=1');
+    expect(first.body.items).toHaveLength(1);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+
+    const seen: { id: string; createdAt: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { items: { id: string; createdAt: string }[]; nextCursor: string | null } } = await admin.get(`/v1/api-keys?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(new Set(seen.map((k) => k.id)).size).toBe(seen.length);
+    expect(seen.map((k) => k.id)).toEqual(expect.arrayContaining(made.map((res) => res.body.id)));
+    expect(seen.map((k) => k.createdAt)).toEqual([...seen.map((k) => k.createdAt)].sort());
+  });
+
+  test.each(['limit=0', 'limit=201', 'limit=abc', 'limit=-1'])('when keys are listed with %s, then 400 naming limit', async (query) => {
+    const res = await admin.get(`/v1/api-keys?${query}`);
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: 'limit' })]);
+  });
+
   test('when a non-admin manages keys, then 403', async () => {
     const supervisor = apiClient(app.url, await createKey(admin, { role: 'supervisor' }));
     expect((await supervisor.post('/v1/api-keys', { name: 'x', role: 'admin' })).status).toBe(403);

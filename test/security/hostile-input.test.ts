@@ -75,7 +75,7 @@ describe('hostile input', () => {
     expect(audit.body.items).toEqual([]);
   });
 
-  test.each(['/v1/agents', '/v1/agents/{agent}/assignments', '/v1/audit', '/v1/deliveries', '/v1/kb/articles', '/v1/policies', '/v1/reviews', '/v1/stats/breaches'])(
+  test.each(['/v1/agents', '/v1/agents/{agent}/assignments', '/v1/api-keys', '/v1/audit', '/v1/deliveries', '/v1/kb/articles', '/v1/policies', '/v1/reviews', '/v1/stats/breaches'])(
     'when %s gets a cursor it never handed out, then 400 naming the cursor, not its first page',
     async (list) => {
       const path = list.includes('{agent}') ? list.replace('{agent}', (await buildAgent(app, admin)).id) : list;

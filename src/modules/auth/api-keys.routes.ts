@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../shared/deps';
 import { AppError, notFound } from '../../shared/errors/app-error';
-import { identifier, sourceName, uuid } from '../../shared/http/validation';
+import { decodeCursor, encodeCursor, identifier, pageQuery, sourceName, uuid } from '../../shared/http/validation';
 import { recordAudit } from '../audit/audit';
 import { forgetCachedKeys, generateKey, hashKey } from './api-keys';
 import { requireRole } from './authenticate';
@@ -57,9 +57,16 @@ export function apiKeysRouter(deps: Deps): Router {
     res.status(201).json({ ...view(row), key });
   });
 
-  router.get('/v1/api-keys', async (_req, res) => {
-    const rows = await deps.db.apiKey.findMany({ orderBy: { createdAt: 'asc' } });
-    res.json({ items: rows.map(view), nextCursor: null });
+  router.get('/v1/api-keys', async (req, res) => {
+    const q = pageQuery.parse(req.query);
+    const after = decodeCursor(q.cursor);
+    const rows = await deps.db.apiKey.findMany({
+      where: after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {},
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: q.limit + 1,
+    });
+    const page = rows.slice(0, q.limit);
+    res.json({ items: page.map(view), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].createdAt, page[page.length - 1].id) : null });
   });
 
   router.delete('/v1/api-keys/:id', async (req, res) => {
