@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { apiClient, type ApiClient } from '../support/api-client';
 import { buildTicket, createKey } from '../support/factories';
 import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
@@ -27,6 +29,11 @@ describe('intake refuses bad input with precise problem+json and stores nothing'
     ['externalId missing', (t) => delete t.externalId, 'externalId'],
     ['body missing', (t) => delete t.body, 'body'],
     ['customer.externalId missing', (t) => delete t.customer.externalId, 'customer.externalId'],
+    ['source null', (t) => (t.source = null), 'source'],
+    ['externalId null', (t) => (t.externalId = null), 'externalId'],
+    ['body null', (t) => (t.body = null), 'body'],
+    ['customer null', (t) => (t.customer = null), 'customer'],
+    ['customer.externalId null', (t) => (t.customer.externalId = null), 'customer.externalId'],
     ['body not a string', (t) => (t.body = 42), 'body'],
     ['body blank', (t) => (t.body = '   '), 'body'],
     ['channel unknown', (t) => (t.channel = 'fax'), 'channel'],
@@ -56,8 +63,35 @@ describe('intake refuses bad input with precise problem+json and stores nothing'
     expect(res.body.errors[0].path).toBe('callbackUrl');
   });
 
-  test('when the JSON is malformed, then 400', async () => {
-    await expectRejected(await webhook.post('/v1/tickets', '{"source": "zendesk",', { 'content-type': 'application/json' }), 400);
+  test.each(['{"source": "zendesk",', '"a bare string"'])('when the JSON is malformed (%s), then 400 with errors naming the body', async (raw) => {
+    const res = await webhook.post('/v1/tickets', raw, { 'content-type': 'application/json' });
+    await expectRejected(res, 400);
+    expect(res.body.errors).toEqual([{ path: '(root)', message: 'is not valid JSON' }]);
+  });
+
+  const gzipped = (value: unknown) => gzipSync(JSON.stringify(value));
+  test.each([
+    ['gzip', 'not gzip', () => Buffer.from('not gzip at all')],
+    ['gzip', 'truncated', () => gzipped(buildTicket()).subarray(0, 40)],
+    ['deflate', 'not deflate', () => Buffer.from('not deflate either')],
+    ['deflate', 'truncated', () => deflateSync(JSON.stringify(buildTicket())).subarray(0, 30)],
+  ])('when a %s body is %s, then 400 naming the body, not 500', async (encoding, _what, make) => {
+    const res = await webhook.post('/v1/tickets', make(), { 'content-type': 'application/json', 'content-encoding': encoding });
+    await expectRejected(res, 400);
+    expect(res.body.errors).toEqual([{ path: '(root)', message: expect.stringContaining('Content-Encoding') }]);
+  });
+
+  test('when a gzip body is valid, then the ticket is taken', async () => {
+    const ticket = buildTicket();
+    const res = await webhook.post('/v1/tickets', gzipped(ticket), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    expect(res.status).toBe(202);
+    expect(await app.deps.db.ticket.count({ where: { externalId: ticket.externalId } })).toBe(1);
+  });
+
+  test('when a small gzip body inflates past 64 KiB, then 413', async () => {
+    const bomb = gzipSync(JSON.stringify({ ...buildTicket(), padding: ' '.repeat(10_000_000) }));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    await expectRejected(await webhook.post('/v1/tickets', bomb, { 'content-type': 'application/json', 'content-encoding': 'gzip' }), 413);
   });
 
   test('when the body is not JSON, then 415', async () => {
@@ -83,6 +117,12 @@ describe('intake refuses bad input with precise problem+json and stores nothing'
     await expectRejected(await apiClient(app.url).post('/v1/tickets', ticket), 401, ticket.externalId);
     await expectRejected(await apiClient(app.url).post('/v1/tickets', ticket, { authorization: 'Basic abc' }), 401, ticket.externalId);
     await expectRejected(await apiClient(app.url, 'hk_webhook_unknownunknownunknown').post('/v1/tickets', ticket), 401, ticket.externalId);
+  });
+
+  test.each(['bearer', 'BEARER', 'bEaReR'])('when the scheme is written "%s", then the key is accepted (schemes are case-insensitive)', async (scheme) => {
+    const ticket = buildTicket();
+    const res = await apiClient(app.url).post('/v1/tickets', ticket, { authorization: `${scheme} ${key}` });
+    expect(res.status).toBe(202);
   });
 
   test('when a revoked key is used, then 401', async () => {
@@ -132,6 +172,46 @@ describe('API keys', () => {
     expect(hook.body.errors).toEqual([expect.objectContaining({ path: 'source' })]);
     const role = await admin.post('/v1/api-keys', { name: 'r', role: 'root' });
     expect(role.body.errors).toEqual([expect.objectContaining({ path: 'role' })]);
+  });
+
+  test.each(['UPPER CASE!', 'Zendesk', ' zendesk', ''])('when a webhook key is for the source %j, which intake would refuse, then 400 naming source', async (source) => {
+    const res = await admin.post('/v1/api-keys', { name: 'w', role: 'webhook', source });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: 'source' })]);
+  });
+
+  test('when the body carries an unknown field, then 400 and no key is made', async () => {
+    const name = `extra-${randomUUID()}`;
+    const res = await admin.post('/v1/api-keys', { name, role: 'admin', extra: 1 });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: '(root)', message: expect.stringContaining('extra') })]);
+    expect(await app.deps.db.apiKey.count({ where: { name } })).toBe(0);
+  });
+
+  test('when keys are listed a page at a time, then every key comes once, oldest first, and the last page has no next cursor', async () => {
+    const made = await Promise.all([1, 2, 3].map((n) => admin.post('/v1/api-keys', { name: `paged-${n}`, role: 'supervisor' })));
+    const first = await admin.get('/v1/api-keys?limit=1');
+    expect(first.body.items).toHaveLength(1);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+
+    const seen: { id: string; createdAt: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { status: number; body: { items: { id: string; createdAt: string }[]; nextCursor: string | null } } = await admin.get(`/v1/api-keys?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      expect(page.body.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(new Set(seen.map((k) => k.id)).size).toBe(seen.length);
+    expect(seen.map((k) => k.id)).toEqual(expect.arrayContaining(made.map((res) => res.body.id)));
+    expect(seen.map((k) => k.createdAt)).toEqual([...seen.map((k) => k.createdAt)].sort());
+  });
+
+  test.each(['limit=0', 'limit=201', 'limit=abc', 'limit=-1'])('when keys are listed with %s, then 400 naming limit', async (query) => {
+    const res = await admin.get(`/v1/api-keys?${query}`);
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: 'limit' })]);
   });
 
   test('when a non-admin manages keys, then 403', async () => {

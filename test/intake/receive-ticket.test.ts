@@ -90,6 +90,32 @@ describe('POST /v1/tickets', () => {
     expect(minutes).toBe({ urgent: 15, high: 60, normal: 240, low: 480 }[res.body.priority as string]);
   });
 
+  test('when the optional fields arrive as null, then the ticket is taken as if they were absent, with the defaults', async () => {
+    const ticket = buildTicket({
+      channel: null,
+      subject: null,
+      callbackUrl: null,
+      metadata: null,
+      customer: { email: null, name: null, phone: null, locale: null, tier: null, aiOptOut: null },
+    });
+    const res = await webhook.post('/v1/tickets', ticket);
+    expect(res.status).toBe(202);
+    const read = await admin.get(`/v1/tickets/${res.body.id}`);
+    expect(read.body).toMatchObject({ channel: 'web', subject: null, metadata: {} });
+    const customer = await app.deps.db.customer.findUniqueOrThrow({ where: { source_externalId: { source: 'zendesk', externalId: ticket.customer.externalId } } });
+    expect(customer).toMatchObject({ tier: 'standard', aiOptOut: false, emailEnc: null, nameEnc: null, phoneEnc: null, locale: null });
+  });
+
+  test('when a known customer writes again with null contact details, then the details on record are kept', async () => {
+    const first = buildTicket();
+    await webhook.post('/v1/tickets', first);
+    const again = buildTicket({ customer: { externalId: first.customer.externalId, email: null, name: null, locale: null } });
+    expect((await webhook.post('/v1/tickets', again)).status).toBe(202);
+    const customer = await app.deps.db.customer.findUniqueOrThrow({ where: { source_externalId: { source: 'zendesk', externalId: first.customer.externalId } } });
+    expect(customer.emailEnc && app.deps.cipher.decrypt(customer.emailEnc)).toBe(first.customer.email);
+    expect(customer.locale).toBe(first.customer.locale);
+  });
+
   test('when the customer opted out of AI, then a routine question still goes to a person with AI_OPT_OUT', async () => {
     const res = await webhook.post('/v1/tickets', buildTicket({ customer: { aiOptOut: true } }));
     expect(res.body).toMatchObject({ route: 'human', status: 'human_queued' });

@@ -72,11 +72,13 @@ describe('GET /metrics', () => {
       const anonymous = await apiClient(guarded.url).get('/metrics');
       const wrong = await apiClient(guarded.url, 'scrape-token-wrong-0000').get('/metrics');
       const right = await apiClient(guarded.url, 'scrape-token-0123456789').get('/metrics');
+      const lowerCaseScheme = await apiClient(guarded.url).get('/metrics', { authorization: 'bearer scrape-token-0123456789' });
 
       expect(anonymous.status).toBe(401);
       expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
       expect(wrong.status).toBe(401);
       expect(right.status).toBe(200);
+      expect(lowerCaseScheme.status).toBe(200);
     } finally {
       await guarded.close();
     }
@@ -151,6 +153,14 @@ describe('GET /admin/queues', () => {
 
     expect(res.status).toBe(200);
     expect(res.body.queues.map((q: { name: string }) => q.name)).toContain('ai-answer');
+  });
+
+  test('when the scheme is written in lower case, then the admin key is still accepted', async () => {
+    const asBearer = await apiClient(app.url).get('/admin/queues/api/queues', { authorization: `bearer ${ADMIN_KEY}` });
+    const asBasic = await apiClient(app.url).get('/admin/queues', { authorization: basic(ADMIN_KEY).authorization.replace('Basic', 'basic') });
+
+    expect(asBearer.status).toBe(200);
+    expect(asBasic.status).toBe(200);
   });
 });
 

@@ -234,6 +234,13 @@ describe('POST /v1/policies/{version}/simulate', () => {
     expect(res.body.workload.hours).toHaveLength(24);
   });
 
+  it('when the window is given as a date alone and a time without an offset, then both are read as UTC', async () => {
+    const res = await admin.post(`/v1/policies/${DEFAULT_POLICY.version}/simulate?from=1999-01-01&to=1999-01-02T06:00:00`);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ from: '1999-01-01T00:00:00.000Z', to: '1999-01-02T06:00:00.000Z' });
+  });
+
   it('when the window or version is wrong, then problem+json says so', async () => {
     const reversed = await admin.post(`/v1/policies/${DEFAULT_POLICY.version}/simulate?from=2003-03-08T00:00:00Z&to=2003-03-01T00:00:00Z`);
     const garbage = await admin.post(`/v1/policies/${DEFAULT_POLICY.version}/simulate?from=yesterday`);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { buildAgent } from '../support/agents';
 import { apiClient, type ApiClient } from '../support/api-client';
 import { buildTicket, createKey } from '../support/factories';
 import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
@@ -73,6 +74,16 @@ describe('hostile input', () => {
     expect(audit.status).toBe(200);
     expect(audit.body.items).toEqual([]);
   });
+
+  test.each(['/v1/agents', '/v1/agents/{agent}/assignments', '/v1/api-keys', '/v1/audit', '/v1/deliveries', '/v1/kb/articles', '/v1/policies', '/v1/reviews', '/v1/stats/breaches'])(
+    'when %s gets a cursor it never handed out, then 400 naming the cursor, not its first page',
+    async (list) => {
+      const path = list.includes('{agent}') ? list.replace('{agent}', (await buildAgent(app, admin)).id) : list;
+      const res = await admin.get(`${path}?cursor=garbage`);
+      expectProblem(res, 400);
+      expect(res.body.errors).toEqual([{ path: 'cursor', message: 'is not a cursor of this list' }]);
+    },
+  );
 
   test.each(['/v1/tickets/%ZZ', '/v1/policies/%E0%A4%A', '/v1/agents/%ZZ/assignments'])(
     'when the path %s carries a malformed percent-escape, then 400 problem+json, not 500',

@@ -254,6 +254,24 @@ describe('supervisor statistics', () => {
     expect(items.find((i: any) => i.id === humanSoon.id)).toMatchObject({ clocks: [expect.objectContaining({ clock: 'human_request', breached: false })] });
   });
 
+  test.each(['/v1/stats/sla', '/v1/stats/sla/trend', '/v1/stats/fairness', '/v1/stats/skills'])(
+    'when %s gets a date alone and a time without an offset, then both are read as UTC',
+    async (path) => {
+      const r = await supervisor.get(`${path}?from=2026-11-01&to=2026-11-02T12:30:00`);
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ from: '2026-11-01T00:00:00.000Z', to: '2026-11-02T12:30:00.000Z' });
+    },
+  );
+
+  test.each(['yesterday', '2026-13-01', '2026-02-30', '2026-11-01T25:00:00', '2026-11-01 00:00:00', '1793491200'])(
+    'when from is %j, then 400 naming from',
+    async (from) => {
+      const r = await supervisor.get(`/v1/stats/sla?from=${encodeURIComponent(from)}`);
+      expect(r.status).toBe(400);
+      expect(r.body.errors).toEqual([{ path: 'from', message: expect.stringContaining('ISO-8601') }]);
+    },
+  );
+
   test('when the caller is not a supervisor or the query is wrong, then a precise problem', async () => {
     const admin = apiClient(app.url, ADMIN_KEY);
     const webhook = apiClient(app.url, await createKey(admin, { role: 'webhook', source: 'zendesk' }));

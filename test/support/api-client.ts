@@ -6,16 +6,19 @@ export interface ApiResponse<T = any> {
   text: string;
 }
 
+/** Strings and bytes (a compressed body, say) are sent as they are; anything else as JSON. */
+const isRaw = (body: unknown): body is string | Uint8Array => typeof body === 'string' || body instanceof Uint8Array;
+
 export function apiClient(baseUrl: string, key?: string) {
   async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
     const init: RequestInit = {
       method,
       headers: {
         ...(key ? { authorization: `Bearer ${key}` } : {}),
-        ...(body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json' } : {}),
+        ...(body !== undefined && !isRaw(body) ? { 'content-type': 'application/json' } : {}),
         ...headers,
       },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body: body === undefined ? undefined : isRaw(body) ? body : JSON.stringify(body),
     };
     const res = await fetch(baseUrl + path, init);
     const text = await res.text();

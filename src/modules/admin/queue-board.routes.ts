@@ -19,8 +19,8 @@ function requireAdmin(deps: Pick<Deps, 'pool' | 'config'>): RequestHandler {
   return async (req, res, next) => {
     const header = req.headers.authorization ?? '';
     let key: string | undefined;
-    const bearer = /^Bearer\s+(\S+)\s*$/.exec(header);
-    const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/.exec(header);
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
     if (bearer) key = bearer[1];
     else if (basic) {
       const decoded = Buffer.from(basic[1], 'base64').toString('utf8');

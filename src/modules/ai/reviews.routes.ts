@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../shared/deps';
-import { AppError, conflict, notFound } from '../../shared/errors/app-error';
+import { conflict, notFound } from '../../shared/errors/app-error';
 import { decodeCursor, encodeCursor, pageQuery, text, uuid } from '../../shared/http/validation';
 import { requireRole } from '../auth/authenticate';
 import { recordAudit } from '../audit/audit';
@@ -17,7 +17,6 @@ export function reviewsRouter(deps: Deps): Router {
   router.get('/v1/reviews', requireRole('agent', 'supervisor'), async (req, res) => {
     const q = listQuery.parse(req.query);
     const after = decodeCursor(q.cursor);
-    if (q.cursor && !after) throw new AppError('VALIDATION_FAILED', 'Invalid cursor.', { errors: [{ path: 'cursor', message: 'is not a cursor of this list' }] });
     const rows = await deps.db.aiReview.findMany({
       where: {
         reviewedAt: q.status === 'pending' ? null : { not: null },

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../shared/deps';
 import { AppError, notFound } from '../../shared/errors/app-error';
-import { identifier, text, uuid } from '../../shared/http/validation';
+import { decodeCursor, encodeCursor, identifier, pageQuery, sourceName, uuid } from '../../shared/http/validation';
 import { recordAudit } from '../audit/audit';
 import { forgetCachedKeys, generateKey, hashKey } from './api-keys';
 import { requireRole } from './authenticate';
@@ -14,11 +14,14 @@ export const createKeySchema = z
     name: identifier(200),
     role: z.enum(ROLES),
     agentId: uuid.optional(),
-    source: text(100).optional(),
+    // Intake's rule: a key for a source intake would refuse could never post.
+    source: sourceName.optional(),
   })
+  .strict()
+  // Runs after a field's own failure too: an id given but invalid is reported once, by its field's rule.
   .superRefine((k, ctx) => {
-    if (k.role === 'agent' && !k.agentId) ctx.addIssue({ code: 'custom', path: ['agentId'], message: 'is required for an agent key' });
-    if (k.role === 'webhook' && !k.source) ctx.addIssue({ code: 'custom', path: ['source'], message: 'is required for a webhook key' });
+    if (k.role === 'agent' && k.agentId === undefined) ctx.addIssue({ code: 'custom', path: ['agentId'], message: 'is required for an agent key' });
+    if (k.role === 'webhook' && k.source === undefined) ctx.addIssue({ code: 'custom', path: ['source'], message: 'is required for a webhook key' });
     if (k.role !== 'agent' && k.agentId) ctx.addIssue({ code: 'custom', path: ['agentId'], message: 'only agent keys are bound to an agent' });
     if (k.role !== 'webhook' && k.source) ctx.addIssue({ code: 'custom', path: ['source'], message: 'only webhook keys are bound to a source' });
   });
@@ -54,9 +57,16 @@ export function apiKeysRouter(deps: Deps): Router {
     res.status(201).json({ ...view(row), key });
   });
 
-  router.get('/v1/api-keys', async (_req, res) => {
-    const rows = await deps.db.apiKey.findMany({ orderBy: { createdAt: 'asc' } });
-    res.json({ items: rows.map(view), nextCursor: null });
+  router.get('/v1/api-keys', async (req, res) => {
+    const q = pageQuery.parse(req.query);
+    const after = decodeCursor(q.cursor);
+    const rows = await deps.db.apiKey.findMany({
+      where: after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {},
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: q.limit + 1,
+    });
+    const page = rows.slice(0, q.limit);
+    res.json({ items: page.map(view), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].createdAt, page[page.length - 1].id) : null });
   });
 
   router.delete('/v1/api-keys/:id', async (req, res) => {

@@ -4,7 +4,8 @@ import type { Pool } from 'pg';
 import { hashKey, recentPrincipal, resolveKey } from './api-keys';
 import type { Role } from './principal';
 
-const BEARER = /^Bearer\s+([A-Za-z0-9_\-.~+/=]{8,200})\s*$/;
+// Auth schemes are case-insensitive (RFC 9110 §11.1): `bearer` and `BEARER` are the same scheme.
+const BEARER = /^Bearer\s+([A-Za-z0-9_\-.~+/=]{8,200})\s*$/i;
 
 function bearerKey(header: string | undefined): string | undefined {
   return header ? BEARER.exec(header)?.[1] : undefined;

@@ -233,7 +233,7 @@ export const OPERATIONS: readonly Operation[] = [
     body: { schema: createKeySchema, example: { name: 'Zendesk production', role: 'webhook', source: 'zendesk' } },
     responses: { '201': '`{ id, key, ... }`' },
   },
-  { method: 'get', path: '/v1/api-keys', tag: 'admin', summary: 'List API keys (never the keys themselves)', access: admin, responses: { '200': 'All keys' } },
+  { method: 'get', path: '/v1/api-keys', tag: 'admin', summary: 'List API keys (never the keys themselves), oldest first', access: admin, query: pageQuery, responses: { '200': 'A page of keys' } },
   { method: 'delete', path: '/v1/api-keys/{id}', tag: 'admin', summary: 'Revoke a key', access: admin, responses: { '204': 'Revoked' } },
   {
     method: 'put', path: '/v1/sources/{source}', tag: 'admin', summary: "Set (or with null remove) a helpdesk's webhook signing secret", access: admin,

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { Deps } from '../../shared/deps';
 import { isUniqueViolation } from '../../shared/db/prisma';
 import { AppError, conflict, notFound } from '../../shared/errors/app-error';
-import { pageQuery } from '../../shared/http/validation';
+import { invalidCursor, pageQuery } from '../../shared/http/validation';
 import { requireRole } from '../auth/authenticate';
 import { recordAudit } from '../audit';
 import { FAIRNESS_ATTRIBUTES, FOUR_FIFTHS } from '../stats';
@@ -26,11 +26,12 @@ const view = (p: PolicyRow) => ({
 
 // Versions are not uuids, so this list has its own cursor over (createdAt, version).
 const encodeCursor = (p: PolicyRow) => Buffer.from(`${p.createdAt.toISOString()}|${p.version}`).toString('base64url');
-function decodeCursor(cursor: string): { createdAt: Date; version: string } | undefined {
+function decodeCursor(cursor: string | undefined): { createdAt: Date; version: string } | undefined {
+  if (!cursor) return undefined;
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const cut = text.indexOf('|');
   const createdAt = new Date(text.slice(0, cut));
-  if (cut < 0 || Number.isNaN(createdAt.getTime()) || cut === text.length - 1) return undefined;
+  if (cut < 0 || Number.isNaN(createdAt.getTime()) || cut === text.length - 1) throw invalidCursor();
   return { createdAt, version: text.slice(cut + 1) };
 }
 
@@ -67,8 +68,7 @@ export function policiesRouter(deps: Deps): Router {
 
   router.get('/v1/policies', supervisor, async (req, res) => {
     const q = pageQuery.parse(req.query);
-    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-    if (q.cursor && !after) throw new AppError('VALIDATION_FAILED', 'Invalid cursor.', { errors: [{ path: 'cursor', message: 'is not a cursor of this list' }] });
+    const after = decodeCursor(q.cursor);
     const rows = await listPolicies(deps.db, q.limit + 1, after);
     const page = rows.slice(0, q.limit);
     res.json({ items: page.map(view), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]) : null });

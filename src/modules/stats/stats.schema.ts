@@ -1,14 +1,23 @@
 import { z } from 'zod';
 
 const DAY_MS = 86_400_000;
-const instant = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time, e.g. 2026-11-27T00:00:00Z' });
+/**
+ * An ISO-8601 date or date-time, in UTC as the contract's times are: a date alone is that day's
+ * midnight UTC (Date reads it so), and a time without an offset is UTC (Date would read it as local
+ * time, hence the Z).
+ */
+const instant = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true, local: true })], {
+    error: 'must be an ISO-8601 date or date-time, e.g. 2026-11-27 or 2026-11-27T00:00:00Z',
+  })
+  .transform((s) => new Date(s.includes('T') && !/(Z|[+-]\d\d:\d\d)$/.test(s) ? `${s}Z` : s));
 export const windowShape = { from: instant.optional(), to: instant.optional() };
 
 /** A reporting window [from, to): by default the `defaultDays` days up to now. */
 function windowOf(defaultDays: number) {
-  return <Q extends { from?: string; to?: string }>(q: Q, ctx: z.RefinementCtx) => {
-    const to = q.to ? new Date(q.to) : new Date();
-    const from = q.from ? new Date(q.from) : new Date(to.getTime() - defaultDays * DAY_MS);
+  return <Q extends { from?: Date; to?: Date }>(q: Q, ctx: z.RefinementCtx) => {
+    const to = q.to ?? new Date();
+    const from = q.from ?? new Date(to.getTime() - defaultDays * DAY_MS);
     if (from >= to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
     return { ...q, from, to };
   };

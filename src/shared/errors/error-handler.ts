@@ -67,7 +67,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // body-parser errors carry a `type`.
     switch ((err as { type?: string }).type) {
       case 'entity.parse.failed':
-        return sendProblem(res, 'MALFORMED_JSON', 'The body is not valid JSON.', { instance });
+        return sendProblem(res, 'MALFORMED_JSON', 'The body is not valid JSON.', { errors: [{ path: '(root)', message: 'is not valid JSON' }], instance });
       case 'entity.too.large':
         return sendProblem(res, 'PAYLOAD_TOO_LARGE', `The body exceeds the limit of ${(err as { limit?: number }).limit} bytes.`, { instance });
       case 'encoding.unsupported':

@@ -23,15 +23,29 @@ export const requireJson: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** Parses JSON, keeping the raw bytes for webhook signatures. */
+/** Parses JSON (gzip, deflate or br encoded, or not), keeping the raw bytes for webhook signatures. */
 export function parseJson(limitBytes: number): RequestHandler {
-  return express.json({
+  const parse = express.json({
     limit: limitBytes,
     type: ['application/json', 'application/*+json'],
     verify: (req, _res, buf) => {
       (req as unknown as { rawBody: Buffer }).rawBody = buf;
     },
   });
+  return (req, res, next) =>
+    parse(req, res, (err?: unknown) => {
+      // body-parser gives each error of its own a `type`; an untyped one is the stream it read the body
+      // through failing, which for an encoded body is the decompressor refusing bytes that are not
+      // what Content-Encoding says (zlib's Z_DATA_ERROR, or Z_BUF_ERROR when truncated).
+      if (err && (err as { type?: string }).type === undefined) {
+        return next(
+          new AppError('MALFORMED_JSON', 'The body could not be decompressed as its Content-Encoding says.', {
+            errors: [{ path: '(root)', message: 'is not valid data for its Content-Encoding' }],
+          }),
+        );
+      }
+      next(err);
+    });
 }
 
 /** Prototype-pollution keys and absurd nesting are refused outright rather than silently dropped. */

@@ -71,7 +71,7 @@ export function metricsRouter(deps: Pick<Deps, 'config' | 'queues' | 'redis'>): 
   const expected = token ? crypto.createHash('sha256').update(token).digest() : undefined;
   router.get('/metrics', async (req, res) => {
     if (expected) {
-      const match = /^Bearer\s+(\S+)\s*$/.exec(req.headers.authorization ?? '');
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
       const given = crypto.createHash('sha256').update(match?.[1] ?? '').digest();
       if (!match || !crypto.timingSafeEqual(given, expected)) {
         res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');

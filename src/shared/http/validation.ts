@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from '../errors/app-error';
 
 // C0 controls other than tab, newline and carriage return, plus DEL: never meaningful in a ticket,
 // and a classic way to smuggle data into logs and helpdesk UIs.
@@ -19,6 +20,9 @@ export function identifier(max = 200) {
 
 export const uuid = z.string().uuid();
 
+/** A helpdesk's name, as tickets, webhook keys and signing secrets name it: lower case, so that one helpdesk is one source. */
+export const sourceName = identifier(100).pipe(z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'must be lower-case letters, digits, ".", "_" or "-"'));
+
 /** Cursor pagination per the contract: ?limit (default 50, max 200) & ?cursor. */
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -35,10 +39,17 @@ export function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(`${createdAt.toISOString()}|${id}`).toString('base64url');
 }
 
+/**
+ * Where a cursor from encodeCursor points, or undefined for the first page. A cursor that is not one
+ * is a 400 here, so that no list answers it with its first page as if none had been sent.
+ */
 export function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
   if (!cursor) return undefined;
   const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(iso);
-  if (!id || Number.isNaN(createdAt.getTime()) || !uuid.safeParse(id).success) return undefined;
+  if (!id || Number.isNaN(createdAt.getTime()) || !uuid.safeParse(id).success) throw invalidCursor();
   return { createdAt, id };
 }
+
+/** The 400 for a cursor that the list did not hand out. */
+export const invalidCursor = () => new AppError('VALIDATION_FAILED', 'The cursor is not valid.', { errors: [{ path: 'cursor', message: 'is not a cursor of this list' }] });
