@@ -1,5 +1,6 @@
 import type { TicketStatus } from '@prisma/client';
 import type { Deps } from '../../shared/deps';
+import { TX_OPTIONS } from '../../shared/db/prisma';
 import { SCORER_VERSION, type TicketScore } from '../scoring';
 import { decideRoute, requiredSkills, type Reason, type RouteDecision } from '../routing';
 import { computeDueTimes, loadSlaPolicies } from '../sla';
@@ -21,6 +22,9 @@ export const MAX_AI_TURNS = 2;
 export async function receiveFollowUp(deps: Deps, ticketId: string, body: string, ctx: CallContext = {}): Promise<void> {
   const { db, cipher } = deps;
   const policy = deps.policies.current();
+  // Read before the lock: a cache miss must not take a second pooled connection while this one holds it.
+  const slaPolicies = await loadSlaPolicies(db);
+  // Follow-ups to one ticket queue for its lock, each holding a pooled connection: Prisma's defaults are too tight.
   const applied = await db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM tickets WHERE id = ${ticketId}::uuid FOR UPDATE`;
     const ticket = await tx.ticket.findUniqueOrThrow({
@@ -35,7 +39,7 @@ export async function receiveFollowUp(deps: Deps, ticketId: string, body: string
     const humanRequested = score.flags.includes('human_requested');
     // The human-request clock starts at the first ask and is not restarted by later ones.
     const humanRequestDueAt =
-      humanRequested && !ticket.humanRequestedAt ? computeDueTimes(ticket.priority, now, await loadSlaPolicies(db)).humanRequestDueAt : null;
+      humanRequested && !ticket.humanRequestedAt ? computeDueTimes(ticket.priority, now, slaPolicies).humanRequestDueAt : null;
     const plan = planFollowUp(ticket.status, ticket.aiTurns, score, () =>
       decideRoute(score, { aiOptOut: ticket.customer.aiOptOut, tier: ticket.customerTier, recentTicketCount: 0 }, policy),
     );
@@ -52,7 +56,7 @@ export async function receiveFollowUp(deps: Deps, ticketId: string, body: string
     const { decision, status } = plan;
     const merged = [...new Set([...ticket.flags, ...score.flags])];
     const reopening = ticket.status === 'resolved';
-    const due = reopening || status === 'human_queued' ? computeDueTimes(decision.priority, now, await loadSlaPolicies(db)) : null;
+    const due = reopening || status === 'human_queued' ? computeDueTimes(decision.priority, now, slaPolicies) : null;
     await tx.ticket.update({
       where: { id: ticketId },
       data: {
@@ -95,7 +99,7 @@ export async function receiveFollowUp(deps: Deps, ticketId: string, body: string
     await tx.ticketEvent.create({ data: { ticketId, type: status, data: { trigger: 'follow_up', from: ticket.status }, createdAt: now } });
     // Nobody waits in silence: the customer hears that a person has the ticket and by when.
     return { ticket, plan, noticeDelivery: status === 'human_queued' ? await recordEscalationNotice(tx, deps, ticketId, now) : null };
-  });
+  }, TX_OPTIONS);
   const { ticket, plan, noticeDelivery } = applied;
   if (plan) countDecision('follow_up', plan.decision);
   if (plan?.status === 'ai_queued') await enqueueAiAnswer(deps, ticket, ctx.requestId);
