@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Deps } from '../../shared/deps';
-import { decodeCursor, encodeCursor, pageQuery } from '../../shared/http/validation';
+import { afterCursor, decodeCursor, encodeCursor, pageQuery } from '../../shared/http/validation';
 import { requireRole } from '../auth/authenticate';
 import { decryptingOnce } from '../privacy/pii-cipher';
 import { ticketDetail } from '../tickets/ticket-view';
@@ -68,7 +68,7 @@ export function agentsRouter(deps: Deps): Router {
       where: {
         assignedAgentId: id,
         status: 'assigned',
-        ...(after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {}),
+        ...afterCursor(after),
       },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: limit + 1,

@@ -1,7 +1,7 @@
 import type { Agent } from '@prisma/client';
 import type { Deps } from '../../shared/deps';
 import { forbidden, notFound } from '../../shared/errors/app-error';
-import { decodeCursor, encodeCursor, uuid, type Page } from '../../shared/http/validation';
+import { afterCursor, decodeCursor, encodeCursor, uuid, type Page } from '../../shared/http/validation';
 import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/principal';
 import type { CreateAgent, UpdateAgent } from './agents.schema';
@@ -33,7 +33,7 @@ export async function countActiveTickets(deps: Pick<Deps, 'db'>, agentId: string
 export async function listAgents(deps: Pick<Deps, 'db'>, limit: number, cursor?: string): Promise<Page<Agent>> {
   const after = decodeCursor(cursor);
   const rows = await deps.db.agent.findMany({
-    where: after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {},
+    where: afterCursor(after),
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     take: limit + 1,
   });

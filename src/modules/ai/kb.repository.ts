@@ -1,6 +1,7 @@
 import type { KbArticle } from '@prisma/client';
 import type { Pool } from 'pg';
 import type { Db } from '../../shared/db/prisma';
+import { afterCursor } from '../../shared/http/validation';
 import seed from './kb-seed.json';
 
 export interface KbHit {
@@ -65,9 +66,7 @@ export function listArticles(db: Db, where: { language?: string }, page: { limit
   return db.kbArticle.findMany({
     where: {
       ...(where.language ? { language: where.language } : {}),
-      ...(page.after
-        ? { OR: [{ createdAt: { gt: page.after.createdAt } }, { createdAt: page.after.createdAt, id: { gt: page.after.id } }] }
-        : {}),
+      ...afterCursor(page.after),
     },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     take: page.limit + 1,

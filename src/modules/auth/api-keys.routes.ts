@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../shared/deps';
 import { AppError, notFound } from '../../shared/errors/app-error';
-import { decodeCursor, encodeCursor, identifier, pageQuery, sourceName, uuid } from '../../shared/http/validation';
+import { afterCursor, decodeCursor, encodeCursor, identifier, pageQuery, sourceName, uuid } from '../../shared/http/validation';
 import { recordAudit } from '../audit/audit';
 import { forgetCachedKeys, generateKey, hashKey } from './api-keys';
 import { requireRole } from './authenticate';
@@ -61,7 +61,7 @@ export function apiKeysRouter(deps: Deps): Router {
     const q = pageQuery.parse(req.query);
     const after = decodeCursor(q.cursor);
     const rows = await deps.db.apiKey.findMany({
-      where: after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {},
+      where: afterCursor(after),
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: q.limit + 1,
     });

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../shared/deps';
 import { conflict, notFound } from '../../shared/errors/app-error';
-import { decodeCursor, encodeCursor, pageQuery, uuid } from '../../shared/http/validation';
+import { afterCursor, decodeCursor, encodeCursor, pageQuery, uuid } from '../../shared/http/validation';
 import { requireRole } from '../auth/authenticate';
 import { recordAudit } from '../audit/audit';
 import { enqueueDelivery } from './deliver-message';
@@ -20,7 +20,7 @@ export function deliveriesRouter(deps: Deps): Router {
       where: {
         ...(q.status ? { status: q.status } : {}),
         ...(q.ticketId ? { ticketId: q.ticketId } : {}),
-        ...(after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {}),
+        ...afterCursor(after),
       },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
       take: q.limit + 1,

@@ -51,5 +51,10 @@ export function decodeCursor(cursor: string | undefined): { createdAt: Date; id:
   return { createdAt, id };
 }
 
+/** Prisma's `where` for the rows after a cursor of a list ordered by (createdAt, id); nothing for the first page. */
+export function afterCursor(after: { createdAt: Date; id: string } | undefined) {
+  return after ? { OR: [{ createdAt: { gt: after.createdAt } }, { createdAt: after.createdAt, id: { gt: after.id } }] } : {};
+}
+
 /** The 400 for a cursor that the list did not hand out. */
 export const invalidCursor = () => new AppError('VALIDATION_FAILED', 'The cursor is not valid.', { errors: [{ path: 'cursor', message: 'is not a cursor of this list' }] });
