@@ -113,6 +113,35 @@ describe('flags', () => {
   });
 });
 
+describe('indirect and implicit signals (scorer-2026.11.3)', () => {
+  it.each([
+    ['human_requested', ['Is there anybody real on the other end of this chat?', 'Could you ring me back this afternoon, please?', 'Please escalate this.', 'I have had enough of chatting with a robot', '¿Me podría llamar un asesor mañana?', 'Me pueden pasar con un operador?', "Y a quelqu'un de vrai derrière l'écran ?", 'Passez-moi votre supérieur.', 'Könnten Sie mich mit jemandem aus der Buchhaltung verbinden?', 'Ich bitte um Rückruf, danke.', 'Tem alguém de verdade aí para falar?', 'Could someone from your team look into this?', 'I would like to discuss my situation with a manager.', 'Que alguien revise mi caso, por favor.', "Je souhaite qu'un conseiller me rappelle.", 'Kann mich jemand anrufen?', 'Alguém pode me ligar amanhã?']],
+    ['complaint', ['Nobody picks up the phone.', 'That is the third time this has happened.', 'Second broken delivery in a row.', 'We expect a written apology.', 'I would like to voice my dissatisfaction with the repair.', 'Oh brilliant, another delay.', 'Still no reply, still no refund.', 'Six weeks and still nothing.', 'Es la tercera vez que escribo.', 'Llevo dos semanas esperando una respuesta.', "C'est la troisième fois que j'écris.", 'Bravo, vraiment, quel service.', 'Das ist jetzt zum dritten Mal passiert.', 'Ich bin maßlos enttäuscht.', 'Já é a terceira vez que reclamo disso.', 'Really poor customer service from start to finish.', 'Your driver was extremely rude to my mother.', 'How is this acceptable?', 'Muy mal servicio, la verdad.', 'Je suis très mécontente.', 'Wir sind mit dem Ergebnis unzufrieden.', 'Estou insatisfeito com o atendimento.']],
+    ['safety', ['The toaster melted and there was smoke everywhere.', 'There is a strong smell of gas near the meter you installed.', 'My dad fell over when the step broke and needed stitches.', "Hay olor a gas desde que vino el técnico.", "Il y a une odeur de brûlé qui sort du chargeur.", 'Das Netzteil ist geschmolzen.', 'Sai fumaça do aparelho.']],
+    ['fraud_or_security', ['A man phoned claiming to be from your bank team.', 'Got an email asking me to verify my card details, was that you?', 'Someone opened an account using my email address.', 'Is your customer data breach affecting me?', 'Hice clic en un enlace para verificar la cuenta.', "Quelqu'un a ouvert un compte avec mon adresse.", 'Recebi um link para confirmar meus dados, foi de vocês?', 'Me robaron la tarjeta ayer.', 'Meu cartão foi clonado.']],
+    ['bereavement_or_health', ['My husband is no longer with us.', 'Mi madre murió la semana pasada.', 'Minha mãe faleceu em março.']],
+    ['legal_threat', ['Fix this or I am filing a chargeback.', 'I will ask my bank to reverse the payment.', 'Si no me lo devolvéis os denuncio.', 'Je vais demander à ma banque de contester le prélèvement.']],
+    ['privacy_request', ['Tell me the data you hold about me.', 'Dejad de usar mis datos para publicidad.', "Cessez d'utiliser mes données.", 'Parem de usar os meus dados.']],
+  ])('%s from indirect wording', (flag, texts) => {
+    for (const text of texts as string[]) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
+  });
+  it.each([
+    'If nobody answers the door, leave it with my neighbour.',
+    'What time does the shop open on Saturday?',
+    'Can I pay for the second item in a separate order?',
+    'My phone gets a bit warm when charging, is that normal?',
+    "How do I update my card details?",
+    'La página se cayó un momento, ya funciona.',
+    'O sistema caiu ontem, já voltou?',
+    'Great, thanks, that worked!',
+  ])('raises nothing sensitive on the routine %s', (text) => {
+    expect(route(text)).toBe('ai');
+  });
+  it('reads Polish as Polish, not as English from its "i", "to" and "was"', () => {
+    expect(score('Czy moje zamówienie zostało wysłane? Zapłaciłam wczoraj i nie mam jeszcze maila od was.').language).toBe('pl');
+  });
+});
+
 describe('dissatisfied', () => {
   const answered = [{ author: 'customer' as const, body: 'My app crashes' }, { author: 'ai' as const, body: 'Try reinstalling it.' }];
   it.each(["that didn't help", 'useless', 'still not working', 'no sirve', "ça ne m'aide pas", 'hilft nicht', 'não ajudou'])('is raised by %s after an answer', (body) => {
