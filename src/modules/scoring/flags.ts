@@ -3,6 +3,7 @@ import { FLAGS, TOPICS } from './types';
 import flagLexicon from './lexicons/flags.json';
 import negation from './lexicons/negation.json';
 import topicLexicon from './lexicons/topics.json';
+import { Speller, wordsOfPatterns } from './spelling';
 import { matchAtStarts, requirementOf, satisfied, satisfiedIndices, startWordsOf, wordPrefixes, type Requirement, type StartWords, type WordPrefixes } from './required-words';
 
 type Languages = Record<string, string[]>;
@@ -74,6 +75,16 @@ const WHOLE_MESSAGE_HUMAN = new RegExp(`^(?:${patternsOf({ any: flagLexicon.whol
 const WHOLE_MESSAGE_HUMAN_ENTRY: Entry = { id: 'human_requested/whole/any/0' };
 /** Only very short messages can be a bare "agent please"; longer ones mention agents in passing. */
 const WHOLE_MESSAGE_MAX_CHARS = 60;
+/**
+ * A chat line that asks for a person with a typo ("can i tlak to a real persn") is read again with the
+ * words of the request lexicon spelled right. Only chat-length messages: they are where such typos come
+ * from, and where nothing else in the text would catch the request.
+ */
+const SPELLING_MAX_CHARS = 280;
+const HUMAN_REQUEST_LEXICON = FLAG_LEXICONS.find(({ flag }) => flag === 'human_requested')!.lexicon;
+const HUMAN_REQUEST_SPELLER = new Speller(
+  wordsOfPatterns([...patternsOf((flagLexicon.flags as Record<string, Languages>).human_requested).map(({ pattern }) => pattern), ...flagLexicon.wholeMessage.human_requested]),
+);
 /**
  * A regex per line of a topic (one language each): a line's required words rule it out far more often
  * than the whole topic's do, and a topic is mentioned when any of its lines matches.
@@ -160,16 +171,26 @@ export function detectFlags(text: string): FlagResult {
   const evidence: Evidence[] = [];
   const prefixes = wordPrefixes(text);
   for (const { flag, lexicon } of FLAG_LEXICONS) {
-    let entry = firstMatch(text, lexicon, prefixes);
-    if (!entry && flag === 'human_requested' && text.length <= WHOLE_MESSAGE_MAX_CHARS && WHOLE_MESSAGE_HUMAN.test(text)) {
-      entry = WHOLE_MESSAGE_HUMAN_ENTRY;
-    }
+    const entry = firstMatch(text, lexicon, prefixes) ?? (flag === 'human_requested' ? wholeMessageRequest(text) : undefined);
     if (entry) {
       flags.push(flag);
       evidence.push({ flag, match: entry.id });
     }
   }
+  // Last, because it reads another text and so replaces the word prefixes the loop shares.
+  if (!flags.includes('human_requested') && text.length <= SPELLING_MAX_CHARS) {
+    const corrected = HUMAN_REQUEST_SPELLER.correct(text);
+    const entry = corrected === text ? undefined : (firstMatch(corrected, HUMAN_REQUEST_LEXICON, wordPrefixes(corrected)) ?? wholeMessageRequest(corrected));
+    if (entry) {
+      flags.unshift('human_requested');
+      evidence.unshift({ flag: 'human_requested', match: `${entry.id}~spelling` });
+    }
+  }
   return { flags, evidence };
+}
+
+function wholeMessageRequest(text: string): Entry | undefined {
+  return text.length <= WHOLE_MESSAGE_MAX_CHARS && WHOLE_MESSAGE_HUMAN.test(text) ? WHOLE_MESSAGE_HUMAN_ENTRY : undefined;
 }
 
 /** The lexicon entry showing the customer found the previous answer unhelpful, if any. */

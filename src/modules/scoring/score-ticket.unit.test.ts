@@ -137,6 +137,15 @@ describe('indirect and implicit signals (scorer-2026.11.3)', () => {
   ])('raises nothing sensitive on the routine %s', (text) => {
     expect(route(text)).toBe('ai');
   });
+  it.each(['can i tlak to a real persn pls', 'i want to pseak with a human gaent', 'could I speak with sopmeone?', 'quiero habalr con una persona'])('reads a request for a person with a typo: %s', (text) => {
+    const s = score(text);
+    expect(s.flags).toContain('human_requested');
+    expect(s.evidence[0].match).toMatch(/~spelling$/);
+  });
+  it('corrects only chat-length messages, and only into a request', () => {
+    expect(flags('Is the wardrobe tall enough for a person of 190 cm?')).not.toContain('human_requested');
+    expect(flags(`${'My order arrived and everything is fine. '.repeat(8)}can i tlak to a real persn`)).not.toContain('human_requested');
+  });
   it('reads Polish as Polish, not as English from its "i", "to" and "was"', () => {
     expect(score('Czy moje zamówienie zostało wysłane? Zapłaciłam wczoraj i nie mam jeszcze maila od was.').language).toBe('pl');
   });
