@@ -67,13 +67,20 @@ export function detectLanguage(text: string, folded = fold(text)): string {
     if (code > 0xff) latin1 = false;
   }
   if (nonLatin < 2 && latin < MIN_LATIN_LETTERS) return 'und';
+  // Latin-1 folds one character at a time, so then the folded text begins with the folded opening.
+  const stopwordsOf = (minHits: number) => (cleaned === opening && latin1 ? byStopwords(folded, opening.length, minHits) : byStopwords(fold(cleaned), cleaned.length, minHits));
   if (nonLatin < 2) {
-    // Latin-1 folds one character at a time, so then the folded text begins with the folded opening.
-    const fast = cleaned === opening && latin1 ? byStopwords(folded, opening.length) : byStopwords(fold(cleaned), cleaned.length);
+    const fast = stopwordsOf(MIN_HITS);
     if (fast) return fast;
   }
   const best = detectAll(sample(cleaned), { only: CANDIDATES })[0];
-  return best ? best.lang : 'und';
+  if (!best) return 'und';
+  // An unsure guess of a language the AI does not serve ("i wanna open a user account" read as Dutch at
+  // 0.09) yields to a served one that two or more function words point to: the guess alone would send a
+  // routine question to a person. An unsure served language stays, since an English subject's few function
+  // words would outvote a Spanish body's.
+  if (best.accuracy < SURE && !FAST_LANGUAGES.has(best.lang) && nonLatin < 2) return stopwordsOf(WEAK_MIN_HITS) ?? best.lang;
+  return best.lang;
 }
 
 function sample(text: string): string {
@@ -88,6 +95,9 @@ const FAST_LANGUAGES = new Set(['en', 'es', 'fr', 'de', 'pt']);
 /** Hits the winner needs, and how far ahead of the runner-up, before tinyld is skipped. */
 const MIN_HITS = 4;
 const MIN_LEAD = 1.5;
+/** tinyld's confidence below which its answer is a guess; it says 0.85-1 for the languages it knows. */
+const SURE = 0.5;
+const WEAK_MIN_HITS = 2;
 const APOSTROPHE = 39;
 const LOWER_A = 97;
 const LOWER_Z = 122;
@@ -124,9 +134,9 @@ STOPWORD_CODES.forEach((code, index) => {
 
 /**
  * A served language whose function words clearly dominate the first `length` characters of the folded
- * text (its words: runs of a-z and apostrophes), or undefined when unclear.
+ * text (its words: runs of a-z and apostrophes) with at least `minHits` of them, or undefined when unclear.
  */
-function byStopwords(folded: string, length: number): string | undefined {
+function byStopwords(folded: string, length: number, minHits: number): string | undefined {
   const hitsOf = new Array<number>(STOPWORD_CODES.length).fill(0);
   let start = -1;
   let hash = FNV_OFFSET;
@@ -154,5 +164,5 @@ function byStopwords(folded: string, length: number): string | undefined {
       best = code;
     } else if (hits > second) second = hits;
   });
-  return FAST_LANGUAGES.has(best) && bestHits >= MIN_HITS && bestHits >= MIN_LEAD * second ? best : undefined;
+  return FAST_LANGUAGES.has(best) && bestHits >= minHits && bestHits >= MIN_LEAD * second ? best : undefined;
 }

@@ -134,6 +134,7 @@ describe('indirect and implicit signals (scorer-2026.11.3)', () => {
     'La página se cayó un momento, ya funciona.',
     'O sistema caiu ontem, já voltou?',
     'Great, thanks, that worked!',
+    'what information do you have about getting an invoice?',
   ])('raises nothing sensitive on the routine %s', (text) => {
     expect(route(text)).toBe('ai');
   });
@@ -200,6 +201,14 @@ describe('language', () => {
     ["Bonjour, je n'ai toujours pas reçu ma commande de la semaine dernière.", 'fr'],
   ])('reads the body, not a helpdesk form\'s English subject: %s', (body, language) => {
     expect(score(body, 'Question about my order').language).toBe(language);
+  });
+  it.each([
+    ['i wanna open a user account', 'en'],
+    ['I made a mistake, modify my purchase', 'en'],
+    ['Ik wil mijn bestelling annuleren', 'nl'],
+    ['Jag vill avbryta min beställning', 'sv'],
+  ])('reads a short informal line by its function words only when tinyld is unsure: %s', (text, language) => {
+    expect(score(text).language).toBe(language);
   });
   it("says 'und' for short text", () => {
     expect(score('hello').language).toBe('und');
