@@ -25,7 +25,8 @@ const EXTRA_IDENTIFIERS_SATURATION = 2;
 
 /** Signals that cannot match without a digit; a message without one skips them (and identifiers). */
 const TECHNICAL_SIGNALS_WITH_DIGITS: RegExp[] = [
-  /\b(?:error|err|code|status|exception|errno)\s*[:#]?\s*[a-z_]*[-_]?\d{2,}/gi,
+  // One run of spaces either side of the ":" or "#": two optional runs in a row backtracked quadratically.
+  /\b(?:error|err|code|status|exception|errno)\s*(?:[:#]\s*)?[a-z_]*[-_]?\d{2,}/gi,
   /\bHTTP\/?\s?[1-5]\d\d\b|\b(?:40[0-9]|5\d\d)\s+(?:error|not found|forbidden|bad gateway|unavailable|internal)/gi,
   /^\s*at\s+\S+\s+\(?[^)\s]+:\d+:\d+\)?/gm,
   /\bv?\d+\.\d+\.\d+(?:[-.]\w+)?\b/g,

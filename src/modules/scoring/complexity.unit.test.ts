@@ -30,3 +30,11 @@ describe('scoreComplexity technical signals', () => {
     );
   });
 });
+
+describe('scoreComplexity on long bodies', () => {
+  test('when "error" is followed by 20,000 spaces, then the error-code regex does not backtrack', () => {
+    const start = process.hrtime.bigint();
+    scoreComplexity(`error${' '.repeat(20000)}x1`, []);
+    expect(Number(process.hrtime.bigint() - start) / 1e6).toBeLessThan(100);
+  });
+});
