@@ -68,18 +68,16 @@ export function detectLanguage(text: string, folded = fold(text)): string {
   }
   if (nonLatin < 2 && latin < MIN_LATIN_LETTERS) return 'und';
   // Latin-1 folds one character at a time, so then the folded text begins with the folded opening.
-  const stopwordsOf = (minHits: number) => (cleaned === opening && latin1 ? byStopwords(folded, opening.length, minHits) : byStopwords(fold(cleaned), cleaned.length, minHits));
-  if (nonLatin < 2) {
-    const fast = stopwordsOf(MIN_HITS);
-    if (fast) return fast;
-  }
+  const tally = nonLatin >= 2 ? undefined : cleaned === opening && latin1 ? stopwordTally(folded, opening.length) : stopwordTally(fold(cleaned), cleaned.length);
+  const fast = tally && servedWinner(tally, MIN_HITS);
+  if (fast) return fast;
   const best = detectAll(sample(cleaned), { only: CANDIDATES })[0];
   if (!best) return 'und';
   // An unsure guess of a language the AI does not serve ("i wanna open a user account" read as Dutch at
   // 0.09) yields to a served one that two or more function words point to: the guess alone would send a
   // routine question to a person. An unsure served language stays, since an English subject's few function
   // words would outvote a Spanish body's.
-  if (best.accuracy < SURE && !FAST_LANGUAGES.has(best.lang) && nonLatin < 2) return stopwordsOf(WEAK_MIN_HITS) ?? best.lang;
+  if (tally && best.accuracy < SURE && !FAST_LANGUAGES.has(best.lang)) return servedWinner(tally, WEAK_MIN_HITS) ?? best.lang;
   return best.lang;
 }
 
@@ -132,11 +130,15 @@ STOPWORD_CODES.forEach((code, index) => {
   }
 });
 
-/**
- * A served language whose function words clearly dominate the first `length` characters of the folded
- * text (its words: runs of a-z and apostrophes) with at least `minHits` of them, or undefined when unclear.
- */
-function byStopwords(folded: string, length: number, minHits: number): string | undefined {
+/** The language whose function words are most frequent, how many it has, and the runner-up's count. */
+interface StopwordTally {
+  best: string;
+  bestHits: number;
+  second: number;
+}
+
+/** Function words in the first `length` characters of the folded text (its words: runs of a-z and apostrophes). */
+function stopwordTally(folded: string, length: number): StopwordTally {
   const hitsOf = new Array<number>(STOPWORD_CODES.length).fill(0);
   let start = -1;
   let hash = FNV_OFFSET;
@@ -164,5 +166,10 @@ function byStopwords(folded: string, length: number, minHits: number): string | 
       best = code;
     } else if (hits > second) second = hits;
   });
+  return { best, bestHits, second };
+}
+
+/** A served language that clearly leads with at least `minHits` function words, or undefined when unclear. */
+function servedWinner({ best, bestHits, second }: StopwordTally, minHits: number): string | undefined {
   return FAST_LANGUAGES.has(best) && bestHits >= minHits && bestHits >= MIN_LEAD * second ? best : undefined;
 }
