@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { scoreTicket } from '../src/modules/scoring';
 import { decideRoute, DEFAULT_POLICY } from '../src/modules/routing/routing-policy';
+import { PLAIN_CUSTOMER, pct } from './routing-figures';
 
 interface Row {
   subject?: string;
@@ -25,15 +26,13 @@ if (!file || file.startsWith('--')) {
 }
 const SHOW_MISSES = process.argv.includes('--misses');
 const rows = JSON.parse(readFileSync(file, 'utf8')) as Row[];
-const ctx = { aiOptOut: false, tier: 'standard' as const, recentTicketCount: 0 };
 
 const judged = rows.map((row) => {
   const score = scoreTicket({ subject: row.subject, body: row.text });
-  const decision = decideRoute(score, ctx, DEFAULT_POLICY);
+  const decision = decideRoute(score, PLAIN_CUSTOMER, DEFAULT_POLICY);
   return { row, score, human: decision.route === 'human', reasons: decision.reasons.map((r) => r.code) };
 });
 
-const pct = (a: number, b: number) => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(1)}% (${a}/${b})`);
 const tp = judged.filter((j) => j.human && j.row.needsHuman).length;
 const fp = judged.filter((j) => j.human && !j.row.needsHuman).length;
 const fn = judged.filter((j) => !j.human && j.row.needsHuman).length;

@@ -12,13 +12,13 @@ import { readFileSync } from 'node:fs';
 import { policyOf } from '../src/modules/policies/policy-document';
 import { decideRoute, DEFAULT_POLICY } from '../src/modules/routing/routing-policy';
 import { loadBitext, NEEDS_HUMAN, ROUTINE } from './bitext';
+import { PLAIN_CUSTOMER, pct } from './routing-figures';
 
 const SHOW_MISSES = process.argv.includes('--misses');
 const policyFile = process.argv[process.argv.indexOf('--policy') + 1];
 const POLICY = process.argv.includes('--policy')
   ? (({ version, policy }: { version: string; policy: unknown }) => policyOf(version, policy))(JSON.parse(readFileSync(policyFile, 'utf8')))
   : DEFAULT_POLICY;
-const ctx = { aiOptOut: false, tier: 'standard' as const, recentTicketCount: 0 };
 
 interface Judged {
   text: string;
@@ -30,11 +30,10 @@ interface Judged {
 
 function judge(text: string, wantsHuman: boolean, subject?: string): Judged {
   const score = scoreTicket({ subject, body: text });
-  const decision = decideRoute(score, ctx, POLICY);
+  const decision = decideRoute(score, PLAIN_CUSTOMER, POLICY);
   return { text, wantsHuman, human: decision.route === 'human', sentiment: score.sentiment, reasons: decision.reasons.map((r) => r.code) };
 }
 
-const pct = (a: number, b: number) => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(1)}% (${a}/${b})`);
 
 function confusion(title: string, rows: Judged[]) {
   const tp = rows.filter((r) => r.human && r.wantsHuman).length;
