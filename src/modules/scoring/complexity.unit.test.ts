@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { COMPLEXITY_FEATURES, scoreComplexity, trieSource } from './complexity';
 import { scoreTicket } from './score-ticket';
 
-/** How many technical signals the technical feature counted (it adds 0.35 / 5 for each, up to 5). */
-const technicalSignals = (body: string) => Math.round((scoreComplexity(body, []).features.technical * 5) / 0.35);
+/** How many technical signals the technical feature counted (it adds 0.4 / 6 for each, up to 6). */
+const technicalSignals = (body: string) => Math.round((scoreComplexity(body, []).features.technical * 6) / 0.4);
 /** How many separate asks the questions feature counted past the first (0.25 / 2 each, up to 2 more). */
 const extraAsks = (body: string) => Math.round((scoreComplexity(body, []).features.questions * 2) / 0.25);
 const complexity = (body: string, subject?: string) => scoreTicket({ subject, body }).complexity;
