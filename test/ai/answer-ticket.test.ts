@@ -121,6 +121,9 @@ describe('AI answers with the kb provider', () => {
     // The webhook sees no internal draft; agents and supervisors do.
     const asWebhook = await webhook.get(`/v1/tickets/${posted.body.id}`);
     expect(asWebhook.body.messages.some((m: any) => m.internal)).toBe(false);
+    // The thread lists only the contract's authors; the notice the customer got is listed apart.
+    expect(asWebhook.body.messages.map((m: any) => m.author)).toEqual(['customer']);
+    expect(asWebhook.body.notices).toEqual([{ id: notice.json.message.id, body: notice.json.message.body, createdAt: notice.json.message.createdAt }]);
   });
 
   test('when a Spanish customer asks, then the answer and its disclosure are in Spanish', async () => {

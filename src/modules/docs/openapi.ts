@@ -67,6 +67,14 @@ const COMPONENTS = {
                 },
               },
             },
+            notices: {
+              description: 'What Handoff told the customer by itself (an escalation notice: a person will answer, and by when); delivered like a message, as `ticket.message` with author `system`.',
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { id: { type: 'string', format: 'uuid' }, body: { type: ['string', 'null'] }, createdAt: { type: 'string', format: 'date-time' } },
+              },
+            },
             assignedAgentId: { type: ['string', 'null'], format: 'uuid' },
             firstRespondedAt: { type: ['string', 'null'], format: 'date-time' },
             resolvedAt: { type: ['string', 'null'], format: 'date-time' },

@@ -32,6 +32,7 @@ export function ticketSummary(t: TicketSummarySource) {
 
 /** `GET /v1/tickets/{id}`: the summary plus the thread, the assignment and every decision. */
 export function ticketDetail(t: FullTicket, cipher: PiiCipher, opts: { includeInternal: boolean }) {
+  const shown = t.messages.filter((m) => opts.includeInternal || !m.internal);
   return {
     ...ticketSummary(t),
     channel: t.channel,
@@ -41,8 +42,10 @@ export function ticketDetail(t: FullTicket, cipher: PiiCipher, opts: { includeIn
     firstRespondedAt: iso(t.firstRespondedAt),
     resolvedAt: iso(t.resolvedAt),
     updatedAt: t.updatedAt.toISOString(),
-    messages: t.messages
-      .filter((m) => opts.includeInternal || !m.internal)
+    // The contract's thread holds what a customer, an AI or an agent wrote; the notices Handoff sends by
+    // itself (a person will answer by …) are delivered the same way but listed apart.
+    messages: shown
+      .filter((m) => m.author !== 'system')
       .map((m) => ({
         id: m.id,
         author: m.author,
@@ -53,6 +56,9 @@ export function ticketDetail(t: FullTicket, cipher: PiiCipher, opts: { includeIn
         ...(m.confidence !== null ? { confidence: m.confidence } : {}),
         createdAt: m.createdAt.toISOString(),
       })),
+    notices: shown
+      .filter((m) => m.author === 'system')
+      .map((m) => ({ id: m.id, body: m.bodyEnc ? cipher.decrypt(m.bodyEnc) : null, createdAt: m.createdAt.toISOString() })),
     decisions: t.decisions.map((d) => ({
       id: d.id,
       trigger: d.trigger,
