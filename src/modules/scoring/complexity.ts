@@ -128,7 +128,7 @@ const saturate = (value: number, at: number) => Math.min(1, Math.max(0, value) /
 
 /** Complexity in [0, 1] from length, distinct asks, topics, technical detail and identifiers. */
 export function scoreComplexity(body: string, topics: readonly Topic[]): ComplexityResult {
-  const asks = Math.max(distinctQuestions(body), listItems(body));
+  const asks = Math.max(distinctQuestions(body), listItems(body), ordinalItems(body));
   const distinctTopics = topics.filter((t) => t !== 'general').length;
   const digits = DIGIT.test(body);
   const technicalSignals = technicalTerms(body) + technicalShapes(body, digits);
@@ -238,6 +238,36 @@ function listItems(body: string): number {
     else if (marker >= 97 && marker <= 104) letters.add(marker - 96);
   }
   return bullets + unbroken(numbers) + unbroken(letters);
+}
+
+/** Each served language's enumerating adverbs ("first, … second, …"), by the place each gives. */
+const ORDINAL_PLACES: Record<string, number> = {
+  first: 1, firstly: 1, second: 2, secondly: 2, third: 3, thirdly: 3, fourth: 4, fourthly: 4, fifth: 5, fifthly: 5,
+  primero: 1, primeiro: 1, segundo: 2, tercero: 3, terceiro: 3, cuarto: 4, quarto: 4, quinto: 5,
+  premierement: 1, deuxiemement: 2, troisiemement: 3, quatriemement: 4, cinquiemement: 5,
+  erstens: 1, zweitens: 2, drittens: 3, viertens: 4, funftens: 5,
+};
+const ORDINAL = /\b(?:first|second|third|fourth|fifth)(?:ly)?\b|\b(?:primer|primeir|segund|tercer|terceir|cuart|quart|quint)o\b|\b(?:premi[eè]re|deuxi[eè]me|troisi[eè]me|quatri[eè]me|cinqui[eè]me)ment\b|\b(?:erst|zweit|dritt|viert|f[uü]nft)ens\b/gi;
+/** Cheap gate: an enumeration in prose has to start with its first place. */
+const FIRST_PLACE = /\b(?:first|primer|primeir|premi[eè]rement|erstens)/i;
+/** Words after which an enumerating adverb opens the next part: "…, and third the export". */
+const JOINING_WORDS = new Set(['and', 'also', 'then', 'y', 'e', 'et', 'puis', 'und', 'dann']);
+
+/**
+ * Separate asks set out in prose: "First, the invoice…, second the API…, and third the export…".
+ * A place counts where a clause opens (after punctuation, a line break or "and"), so "my second order"
+ * or "the first time" is not an enumeration, and places count as far as they run unbroken from the first.
+ */
+function ordinalItems(body: string): number {
+  if (!FIRST_PLACE.test(body)) return 0;
+  const places = new Set<number>();
+  for (const match of body.matchAll(ORDINAL)) {
+    const before = body.slice(Math.max(0, match.index - 12), match.index).trimEnd();
+    const opensClause = before === '' || /[.,;:!?(\n]$/.test(before) || JOINING_WORDS.has(before.slice(before.lastIndexOf(' ') + 1).toLowerCase());
+    const word = match[0].toLowerCase().replace('è', 'e').replace('ü', 'u');
+    if (opensClause) places.add(ORDINAL_PLACES[word]);
+  }
+  return unbroken(places);
 }
 
 const unbroken = (positions: Set<number>) => {

@@ -79,6 +79,21 @@ describe('scoreComplexity separate asks', () => {
     expect(extraAsks('I was home (at 3) and then (at 4) too.\n2. Mahnung erhalten\n-- \nTom')).toBe(0);
   });
 
+  test('when parts are enumerated in prose, then each place is an ask, in every served language', () => {
+    expect(extraAsks('First, the invoice is wrong, second the API returns 502, and third the export times out.')).toBe(2);
+    expect(extraAsks('Firstly, thanks. Secondly, where is my order?')).toBe(1);
+    expect(extraAsks('Primero, la factura está mal; segundo, falta una pieza; y tercero, la app no funciona.')).toBe(2);
+    expect(extraAsks('Premièrement, la facture est fausse. Deuxièmement, le colis est abîmé.')).toBe(1);
+    expect(extraAsks('Erstens stimmt die Rechnung nicht, zweitens fehlt ein Teil und drittens ist die App kaputt.')).toBe(2);
+    expect(extraAsks('Primeiro, a fatura está errada; segundo, falta uma peça e terceiro o app não abre.')).toBe(2);
+  });
+
+  test('when ordinals are not an enumeration, then nothing counts', () => {
+    expect(extraAsks('This is the first time my second order was late, and the third parcel too.')).toBe(0);
+    expect(extraAsks('Second, the lid is cracked. Third, the box was open.')).toBe(0);
+    expect(extraAsks('Tenho um quarto reservado. Primeiro quero saber o horário.')).toBe(0);
+  });
+
   test('when list items are also questions, then they are not counted twice', () => {
     expect(extraAsks('- Can I swap it?\n- Who pays postage?')).toBe(1);
   });

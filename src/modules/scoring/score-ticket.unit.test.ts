@@ -152,6 +152,30 @@ describe('indirect and implicit signals (scorer-2026.11.3)', () => {
   });
 });
 
+describe('crisis, injury and loss in everyday words (scorer-2026.11.4)', () => {
+  it.each([
+    ['safety', ["Honestly I don't see the point of anything anymore.", 'Everyone would be better off without me.', "I can't go on anymore.", "J'ai peur de faire une bêtise ce soir.", 'Ya no le veo sentido a nada.', 'Ich sehe keinen Sinn mehr im Leben.', 'Às vezes acho que eles ficariam melhor sem mim.']],
+    ['safety', ['The step ladder gave way and I hurt my back.', 'My son cut his hand on the edge of the shelf.', 'The heater started smoking last night.', 'Me resbalé en la entrada y me lastimé la rodilla.', 'Je suis tombée dans l’escalier du magasin.', 'Ich habe mir das Knie verletzt, als der Stuhl brach.', 'Escorreguei na escada da loja e machuquei o joelho.']],
+    ['safety', ['Ein anderer Kunde hat mir gedroht, mich draußen abzufangen.']],
+    ['bereavement_or_health', ['We lost our baby in March, please stop the emails about the pram.', 'Wir hatten eine Fehlgeburt.', 'Perdimos a nuestro bebé.']],
+  ])('%s from everyday wording', (flag, texts) => {
+    for (const text of texts as string[]) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
+  });
+  it.each([
+    "I don't see the point in going on with this subscription.",
+    'Will this chair help if you hurt your back often?',
+    "J'ai fait une bêtise, j'ai supprimé mon compte. Comment le récupérer ?",
+    'Fiz uma besteira e apaguei meu pedido, dá para recuperar?',
+    'O braço da cadeira quebrou, como troco?',
+    'We lost the baby monitor charger, where can I buy one?',
+    "I lost my son's tablet charger, can I buy a new one?",
+    'Sie haben mir mit Inkasso gedroht.',
+  ])('raises no safety or loss flag on %s', (text) => {
+    expect(flags(text)).not.toEqual(expect.arrayContaining(['safety']));
+    expect(flags(text)).not.toEqual(expect.arrayContaining(['bereavement_or_health']));
+  });
+});
+
 describe('dissatisfied', () => {
   const answered = [{ author: 'customer' as const, body: 'My app crashes' }, { author: 'ai' as const, body: 'Try reinstalling it.' }];
   it.each(["that didn't help", 'useless', 'still not working', 'no sirve', "ça ne m'aide pas", 'hilft nicht', 'não ajudou'])('is raised by %s after an answer', (body) => {
