@@ -26,7 +26,8 @@ function ratio(value: number | null, best: number | null, direction: 'higher' | 
 }
 
 /**
- * Compares each group with the best-served group among those large enough to judge.
+ * Compares each group with the best-served group among those large enough to judge, or, while none is,
+ * with the best of all: the ratios are then shown for what they are worth and nothing is flagged.
  * - aiShare: higher is better (the AI answers at once; a group it serves far less often waits for
  *   people, e.g. a language the AI does not speak).
  * - escalatedAfterAi: lower is better (the AI's answer did not help).
@@ -42,8 +43,9 @@ export function computeFairness(rows: FairnessRow[], minGroupSize: number): Fair
     eligible: r.tickets >= minGroupSize,
   }));
   const eligible = base.filter((b) => b.eligible);
+  const reference = eligible.length > 0 ? eligible : base;
   const best = (pick: (b: (typeof base)[number]) => number | null, dir: 'higher' | 'lower') => {
-    const values = eligible.map(pick).filter((v): v is number => v !== null);
+    const values = reference.map(pick).filter((v): v is number => v !== null);
     if (values.length === 0) return null;
     return dir === 'higher' ? Math.max(...values) : Math.min(...values);
   };
