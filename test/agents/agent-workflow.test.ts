@@ -147,7 +147,6 @@ describe('an agent created through the API works tickets over HTTP', () => {
 
     expect((await other.client.post(`/v1/tickets/${ticketId}/replies`, { body: 'hello' })).status).toBe(403);
     expect((await other.client.post(`/v1/tickets/${ticketId}/resolve`)).status).toBe(403);
-    expect((await admin.post(`/v1/tickets/${ticketId}/replies`, { body: 'hello' })).status).toBe(403);
     expect((await holder.client.post(`/v1/tickets/${ticketId}/replies`, { body: '   ' })).status).toBe(400);
     expect((await holder.client.post(`/v1/tickets/${ticketId}/release`, {})).status).toBe(400);
     expect((await holder.client.post(`/v1/tickets/${randomUUID()}/resolve`)).status).toBe(404);
@@ -161,6 +160,36 @@ describe('an agent created through the API works tickets over HTTP', () => {
     const events = (await admin.get(`/v1/tickets/${ticketId}`)).body.events;
     expect(events.map((e: { type: string }) => e.type)).toEqual(['human_queued', 'claimed', 'released', 'claimed']);
     expect(events[2]).toMatchObject({ agentId: holder.id, data: { reason: 'Needs someone who knows the old plan.' } });
+  });
+
+  test('when an admin replies, resolves or releases, then it acts for the agent who holds the ticket; a waiting ticket is a 409', async () => {
+    const language = privateLanguage();
+    const [ticketId] = await insertQueuedTickets(app, { language });
+    // In a language no agent speaks, so it waits.
+    const [waitingId] = await insertQueuedTickets(app, { language: privateLanguage() });
+    const holder = await buildAgent(app, admin, { languages: [language], capacity: 20 }, { available: true });
+    await claimUntilMine(holder, [ticketId]);
+
+    const reply = await admin.post(`/v1/tickets/${ticketId}/replies`, { body: 'Looking into it now.' });
+    expect(reply.status).toBe(201);
+    expect(reply.body).toMatchObject({ ticketId, author: 'agent', agentId: holder.id, body: 'Looking into it now.' });
+    const released = await admin.post(`/v1/tickets/${ticketId}/release`, { reason: 'Wrong team.' });
+    expect(released.body).toMatchObject({ status: 'human_queued', assignedAgentId: null });
+    expect((await admin.post(`/v1/tickets/${ticketId}/replies`, { body: 'hello' })).status).toBe(409);
+    expect((await admin.post(`/v1/tickets/${waitingId}/resolve`)).status).toBe(409);
+
+    await claimUntilMine(holder, [ticketId]);
+    expect((await admin.post(`/v1/tickets/${ticketId}/resolve`)).body).toMatchObject({ status: 'resolved' });
+    expect((await admin.post(`/v1/tickets/${ticketId}/resolve`)).status).toBe(409);
+    const detail = (await admin.get(`/v1/tickets/${ticketId}`)).body;
+    expect(detail.firstRespondedAt).not.toBeNull();
+    // The thread says the admin did it, for the agent who held the ticket.
+    const byAdmin = { agentId: holder.id, data: expect.objectContaining({ adminKeyId: 'env-admin' }) };
+    expect(detail.events.filter((e: { type: string }) => ['replied', 'released', 'resolved'].includes(e.type))).toEqual([
+      expect.objectContaining({ type: 'replied', ...byAdmin }),
+      expect.objectContaining({ type: 'released', ...byAdmin }),
+      expect.objectContaining({ type: 'resolved', ...byAdmin }),
+    ]);
   });
 
   test('when a human-routed ticket is claimed, then AI drafts and matching knowledge-base articles come with it as suggestions', async () => {
