@@ -34,8 +34,10 @@ describe('an agent created through the API works tickets over HTTP', () => {
     const agent = apiClient(app.url, await createKey(admin, { role: 'agent', agentId }));
     const ticketId = await humanTicket(language);
 
+    // An offline agent is given nothing; the header says why, so its tool need not guess.
     const offlineClaim = await agent.post(`/v1/agents/${agentId}/claim`);
-    expect(offlineClaim.status).toBe(409);
+    expect(offlineClaim.status).toBe(204);
+    expect(offlineClaim.headers.get('x-handoff-claim')).toBe('agent_offline');
 
     const available = await agent.patch(`/v1/agents/${agentId}`, { status: 'available' });
     expect(available.status).toBe(200);

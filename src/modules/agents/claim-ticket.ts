@@ -1,7 +1,7 @@
 import { Prisma, type Decision, type Message, type Ticket, type TicketEvent } from '@prisma/client';
 import { claimLatency } from '../../shared/metrics';
 import type { Deps } from '../../shared/deps';
-import { conflict, notFound } from '../../shared/errors/app-error';
+import { notFound } from '../../shared/errors/app-error';
 import { isDependencyDown } from '../../shared/errors/error-handler';
 import { uuid } from '../../shared/http/validation';
 import { batcherPer, microBatcher } from '../../shared/micro-batch';
@@ -10,7 +10,7 @@ import { DISTRESS_FLAGS } from './distress';
 
 type FullTicket = Ticket & { messages: Message[]; decisions: Decision[]; events: TicketEvent[] };
 
-export type ClaimOutcome = { claimed: true; ticket: FullTicket } | { claimed: false; reason: 'at_capacity' | 'nothing_fits' };
+export type ClaimOutcome = { claimed: true; ticket: FullTicket } | { claimed: false; reason: 'at_capacity' | 'nothing_fits' | 'agent_away' | 'agent_offline' };
 
 type ClaimResult =
   | { outcome: 'not_found' | 'at_capacity' | 'nothing_fits' }
@@ -88,7 +88,8 @@ export async function claimTicket(
     case 'not_found':
       throw notFound('Agent');
     case 'unavailable':
-      throw conflict(`The agent is ${result.agentStatus}; set its status to available before claiming.`);
+      // Only an available agent is given tickets, so nothing fits: the contract's answer for that is 204.
+      return { claimed: false, reason: result.agentStatus === 'away' ? 'agent_away' : 'agent_offline' };
     case 'at_capacity':
     case 'nothing_fits':
       return { claimed: false, reason: result.outcome };

@@ -166,7 +166,7 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: 'post', path: '/v1/agents/{id}/claim', tag: 'agents', summary: 'Claim the best waiting ticket this agent may take',
     access: { kind: 'roles', roles: ['admin', 'agent'], note: 'agent: itself only' },
-    responses: { '200': '`{ ticket, suggestions }`, the ticket now assigned', '204': 'Nothing fits now (see `Retry-After`, `X-Handoff-Claim`)', '409': 'The agent is not available' },
+    responses: { '200': '`{ ticket, suggestions }`, the ticket now assigned', '204': 'Nothing fits now, or the agent is not available (see `Retry-After`, `X-Handoff-Claim`)' },
   },
   {
     method: 'get', path: '/v1/agents/{id}/assignments', tag: 'agents', summary: 'Tickets the agent holds', access: { kind: 'roles', roles: ['admin', 'agent', 'supervisor'], note: 'agent: itself only' },
