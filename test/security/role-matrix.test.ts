@@ -44,7 +44,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'GET', path: (c) => `/v1/agents/${c.agentId}`, allowed: ['admin', 'supervisor', 'agent'] },
   { method: 'PATCH', path: (c) => `/v1/agents/${c.agentId}`, body: () => ({ status: 'away' }), allowed: ['admin', 'agent'] },
   { method: 'GET', path: (c) => `/v1/agents/${c.agentId}/assignments`, allowed: ['admin', 'supervisor', 'agent'] },
-  { method: 'POST', path: (c) => `/v1/agents/${c.agentId}/claim`, allowed: ['admin', 'agent'], note: 'the agent is away: 409, not a role error' },
+  { method: 'POST', path: (c) => `/v1/agents/${c.agentId}/claim`, allowed: ['admin', 'agent'], note: 'the agent is away: 204 agent_away, not a role error' },
   { method: 'GET', path: () => '/v1/reviews', allowed: ['admin', 'supervisor', 'agent', 'agentOther'] },
   { method: 'POST', path: () => `/v1/reviews/${randomUUID()}`, body: () => ({ verdict: 'good' }), allowed: ['admin', 'agent', 'agentOther'] },
   { method: 'GET', path: () => '/v1/deliveries?status=failed', allowed: ['admin'] },
@@ -75,9 +75,9 @@ const ENDPOINTS: Endpoint[] = [
   { method: 'GET', path: () => '/openapi.json', allowed: 'public' },
   { method: 'GET', path: () => '/docs', allowed: 'public' },
   // Ticket work last, in an order that keeps the fixture ticket assigned to the agent until the end.
-  { method: 'POST', path: (c) => `/v1/tickets/${c.ticketId}/replies`, body: () => ({ body: 'On it.' }), allowed: ['agent'], note: 'an admin key has no agent to reply as' },
-  { method: 'POST', path: (c) => `/v1/tickets/${c.ticketId}/resolve`, allowed: ['agent'] },
-  { method: 'POST', path: (c) => `/v1/tickets/${c.ticketId}/release`, body: () => ({ reason: 'matrix' }), allowed: ['agent'] },
+  { method: 'POST', path: (c) => `/v1/tickets/${c.ticketId}/replies`, body: () => ({ body: 'On it.' }), allowed: ['admin', 'agent'], note: 'an admin replies for the agent holding the ticket' },
+  { method: 'POST', path: (c) => `/v1/tickets/${c.ticketId}/resolve`, allowed: ['admin', 'agent'], note: 'after an admin resolved it for the agent: 409' },
+  { method: 'POST', path: (c) => `/v1/tickets/${c.ticketId}/release`, body: () => ({ reason: 'matrix' }), allowed: ['admin', 'agent'], note: 'resolved already: 409, not a role error' },
   { method: 'POST', path: (c) => `/v1/tickets/${c.ticketId}/transfer`, body: () => ({ skill: 'billing' }), allowed: ['admin', 'agent'] },
 ];
 
