@@ -63,10 +63,16 @@ describe('intake refuses bad input with precise problem+json and stores nothing'
     expect(res.body.errors[0].path).toBe('callbackUrl');
   });
 
-  test.each(['{"source": "zendesk",', '"a bare string"'])('when the JSON is malformed (%s), then 400 with errors naming the body', async (raw) => {
+  test.each(['{"source": "zendesk",', "{'source': 'zendesk'}"])('when the JSON is malformed (%s), then 400 with errors naming the body', async (raw) => {
     const res = await webhook.post('/v1/tickets', raw, { 'content-type': 'application/json' });
     await expectRejected(res, 400);
     expect(res.body.errors).toEqual([{ path: '(root)', message: 'is not valid JSON' }]);
+  });
+
+  test.each(['"a bare string"', 'null', '42'])('when the body is valid JSON but not an object (%s), then 400 saying so', async (raw) => {
+    const res = await webhook.post('/v1/tickets', raw, { 'content-type': 'application/json' });
+    await expectRejected(res, 400);
+    expect(res.body).toMatchObject({ detail: 'The body must be a JSON object.', errors: [{ path: '(root)', message: 'must be a JSON object' }] });
   });
 
   const gzipped = (value: unknown) => gzipSync(JSON.stringify(value));

@@ -53,6 +53,16 @@ export function isDependencyDown(err: unknown): boolean {
   return e?.cause ? isDependencyDown(e.cause) : false;
 }
 
+function isJson(raw: unknown): boolean {
+  if (typeof raw !== 'string') return false;
+  try {
+    JSON.parse(raw);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The last middleware: every error leaves as problem+json, never as a stack trace. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
@@ -67,6 +77,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // body-parser errors carry a `type`.
     switch ((err as { type?: string }).type) {
       case 'entity.parse.failed':
+        // Strict parsing refuses a bare value ("null", "42", "\"text\"") too; that is valid JSON of the wrong shape.
+        if (isJson((err as { body?: unknown }).body)) {
+          return sendProblem(res, 'VALIDATION_FAILED', 'The body must be a JSON object.', { errors: [{ path: '(root)', message: 'must be a JSON object' }], instance });
+        }
         return sendProblem(res, 'MALFORMED_JSON', 'The body is not valid JSON.', { errors: [{ path: '(root)', message: 'is not valid JSON' }], instance });
       case 'entity.too.large':
         return sendProblem(res, 'PAYLOAD_TOO_LARGE', `The body exceeds the limit of ${(err as { limit?: number }).limit} bytes.`, { instance });
