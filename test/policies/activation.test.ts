@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { apiClient, type ApiClient } from '../support/api-client';
-import { buildTicket } from '../support/factories';
+import { buildTicket, createKey } from '../support/factories';
 import { eventually } from '../support/local-server';
 import { freePort, startHandoff, waitForOutput, type Proc } from '../support/processes';
 import { ADMIN_KEY, startApp, type TestApp } from '../support/start-app';
@@ -173,7 +173,8 @@ describe('policy activation', () => {
       { sentiment: 0, complexity: 0.2, flags: [], language: 'en', aiOptOut: true, recentTicketCount: 4, tier: 'vip', locale: 'fr', channel: 'phone', createdAt: at },
       { sentiment: 0, complexity: 0.2, flags: [], language: 'en', aiOptOut: false, recentTicketCount: 2, tier: 'premium', locale: null, channel: 'chat', createdAt: at },
     ];
-    const ids = await seedHistory(pool, old, DEFAULT_POLICY);
+    // Decided as the seeded default of those days did (policy-2026.11.1: three earlier tickets were a repeat contact).
+    const ids = await seedHistory(pool, old, { ...DEFAULT_POLICY, version: 'policy-2026.11.1', repeatContactThreshold: 3 });
     await pool.query(
       `UPDATE decisions SET ai_opt_out = NULL, recent_ticket_count = NULL, customer_tier = NULL, customer_locale = NULL, channel = NULL WHERE ticket_id = ANY($1::uuid[])`,
       [ids],
@@ -192,6 +193,73 @@ describe('policy activation', () => {
       { ai_opt_out: false, recent_ticket_count: 0, tier: 'premium', customer_locale: null, channel: 'chat' },
       { ai_opt_out: true, recent_ticket_count: 4, tier: 'vip', customer_locale: 'fr', channel: 'phone' },
     ]);
+  });
+
+  it('when an installation still runs the seeded default of policy-2026.11.1, then the migration moves it to the same document without repeat-contact routing', async () => {
+    const migration = fs.readFileSync(path.resolve(__dirname, '../../prisma/migrations/20261129110000_repeat_contact_off/migration.sql'), 'utf8');
+    const client = await pool.connect();
+    try {
+      // Inside a transaction that is rolled back, so the other tests keep their active version.
+      await client.query('BEGIN');
+      await client.query(`UPDATE routing_policies SET status = 'retired' WHERE status = 'active'`);
+      const seeded = { ...DEFAULT_POLICY, version: undefined, repeatContactThreshold: 3, negativeSentimentThreshold: -0.6 };
+      await client.query(
+        `INSERT INTO routing_policies (version, status, document, created_by, activated_at) VALUES ('policy-2026.11.1+cfg(s-0.6,c0.7,l.en)', 'active', $1, 'system:seed', now())`,
+        [JSON.stringify(seeded)],
+      );
+
+      await client.query(migration);
+
+      const { rows } = await client.query(`SELECT version, status::text, document FROM routing_policies WHERE version LIKE 'policy-2026.11._+cfg(s-0.6%' ORDER BY version`);
+      expect(rows).toEqual([
+        { version: 'policy-2026.11.1+cfg(s-0.6,c0.7,l.en)', status: 'retired', document: seeded },
+        { version: 'policy-2026.11.2+cfg(s-0.6,c0.7,l.en)', status: 'active', document: { ...seeded, repeatContactThreshold: null } },
+      ]);
+      // A version an admin activated is left alone.
+      await client.query(`UPDATE routing_policies SET status = 'retired' WHERE status = 'active'`);
+      await client.query(`INSERT INTO routing_policies (version, status, document, created_by, activated_at) VALUES ('policy-2026.11.1-mine', 'active', $1, 'env-admin', now())`, [JSON.stringify(seeded)]);
+      await client.query(migration);
+      expect((await client.query(`SELECT version FROM routing_policies WHERE status = 'active'`)).rows).toEqual([{ version: 'policy-2026.11.1-mine' }]);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+
+  it('when a version turns repeat contact on, then a routine question from a customer past the threshold goes to a person with REPEAT_CONTACT quoting the count', async () => {
+    const version = await draft({ repeatContactThreshold: 3, aiLanguages: DEFAULT_POLICY.aiLanguages });
+    expect((await admin.post(`/v1/policies/${version}/activate`, { force: true, reason: 'Repeat contact test.' })).status).toBe(200);
+    expect(app.deps.policies.current().repeatContactThreshold).toBe(3);
+    const webhook = apiClient(app.url, await createKey(admin, { name: `wh-${randomUUID()}`, role: 'webhook', source: 'zendesk' }));
+    const customer = { externalId: `cust-repeat-${randomUUID()}` };
+    const storedCount = async (ticketId: string) => (await app.deps.db.decision.findFirstOrThrow({ where: { ticketId } })).recentTicketCount;
+
+    for (let earlier = 0; earlier < 3; earlier++) {
+      const res = await webhook.post('/v1/tickets', buildTicket({ customer }));
+      expect(res.body).toMatchObject({ route: 'ai', status: 'ai_queued', reasons: [expect.objectContaining({ code: 'ROUTINE' })] });
+      expect(await storedCount(res.body.id)).toBe(earlier);
+    }
+
+    const routine = await webhook.post('/v1/tickets', buildTicket({ customer }));
+    expect(routine.status).toBe(202);
+    expect(routine.body).toMatchObject({ route: 'human', status: 'human_queued' });
+    expect(routine.body.reasons).toEqual([{ code: 'REPEAT_CONTACT', detail: '3 earlier tickets from this customer in 72 h.' }]);
+    expect(await storedCount(routine.body.id)).toBe(3);
+    expect(await app.deps.queues.aiAnswer.getJob(routine.body.id)).toBeUndefined();
+
+    // Two at once may share a statement: neither counts the other, or the later counts the earlier.
+    const both = await Promise.all([
+      webhook.post('/v1/tickets', buildTicket({ customer })),
+      webhook.post('/v1/tickets', buildTicket({ customer, body: 'I want to talk to a real person about my order, please.' })),
+    ]);
+    for (const res of both) {
+      expect(res.status).toBe(202);
+      expect(res.body.route).toBe('human');
+      const repeat = res.body.reasons.find((r: { code: string }) => r.code === 'REPEAT_CONTACT');
+      expect(repeat.detail).toMatch(/^(4|5) earlier tickets/);
+      expect(await storedCount(res.body.id)).toBe(Number(repeat.detail.split(' ')[0]));
+    }
+    expect(both[1].body.reasons.map((r: { code: string }) => r.code)).toEqual(['HUMAN_REQUESTED', 'REPEAT_CONTACT']);
   });
 
   it('when a process misses the notice, then its poll of Postgres switches it anyway', async () => {

@@ -31,7 +31,8 @@ export const PolicyDocument = z
       .array(language)
       .max(200)
       .refine((langs) => new Set(langs).size === langs.length, 'must not repeat a language'),
-    repeatContactThreshold: z.number().int().min(1).max(1000),
+    // null: repeat contact routes nothing (the default); a number turns it on.
+    repeatContactThreshold: z.number().int().min(1).max(1000).nullable(),
     repeatContactWindowHours: z.number().int().min(1).max(24 * 90),
   })
   .strict();

@@ -20,7 +20,7 @@ const MASK_CODES = [
 
 // decideRoute, written once in SQL over an intake decision `d`. Parameters:
 // $3 humanFlags, $4 negativeSentimentThreshold, $5 highComplexityThreshold, $6 aiLanguages,
-// $7 repeatContactThreshold, $8 urgentFlags, $9 highFlags. test/policies/simulate.test.ts holds it to
+// $7 repeatContactThreshold (null: off), $8 urgentFlags, $9 highFlags. test/policies/simulate.test.ts holds it to
 // the TypeScript function on a varied set.
 const REASON_CONDITIONS: Record<(typeof MASK_CODES)[number], string> = {
   HUMAN_REQUESTED: `('human_requested' = ANY(d.flags) AND 'human_requested' = ANY($3::text[]))`,
@@ -29,7 +29,7 @@ const REASON_CONDITIONS: Record<(typeof MASK_CODES)[number], string> = {
   NEGATIVE_SENTIMENT: `(d.sentiment <= $4::float8)`,
   HIGH_COMPLEXITY: `(d.complexity >= $5::float8)`,
   LANGUAGE_UNSUPPORTED: `(d.language <> 'und' AND NOT d.language = ANY($6::text[]))`,
-  REPEAT_CONTACT: `(COALESCE(d.recent_ticket_count, 0) >= $7::int)`,
+  REPEAT_CONTACT: `($7::int IS NOT NULL AND COALESCE(d.recent_ticket_count, 0) >= $7::int)`,
 };
 const NEW_MASK = MASK_CODES.map((code, bit) => `(CASE WHEN ${REASON_CONDITIONS[code]} THEN ${1 << bit} ELSE 0 END)`).join(' + ');
 /** The index into PRIORITIES: decidePriority's levels, with the VIP step and the cap. */

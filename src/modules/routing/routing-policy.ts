@@ -40,13 +40,19 @@ export interface RoutingPolicy {
   highFlags: Flag[];
   /** Languages the AI provider serves; 'und' (unknown) is always allowed so short texts are not penalised. */
   aiLanguages: string[];
-  /** This many earlier tickets from the same customer within repeatContactWindowHours sends the next to a person. */
-  repeatContactThreshold: number;
+  /**
+   * This many earlier tickets from the same customer within repeatContactWindowHours send the next to a
+   * person; null (the default) routes on none. The contract's routing rule is about what a ticket says,
+   * and a helpdesk whose customers simply write often would see routine questions taken from the AI.
+   * The count is stored with every intake decision either way, so a version that turns it on can be
+   * simulated on past tickets first.
+   */
+  repeatContactThreshold: number | null;
   repeatContactWindowHours: number;
 }
 
 export const DEFAULT_POLICY: RoutingPolicy = {
-  version: 'policy-2026.11.1',
+  version: 'policy-2026.11.2',
   negativeSentimentThreshold: -0.7,
   highComplexityThreshold: 0.7,
   humanFlags: [
@@ -61,7 +67,7 @@ export const DEFAULT_POLICY: RoutingPolicy = {
   urgentFlags: ['safety', 'legal_threat', 'fraud_or_security'],
   highFlags: ['complaint', 'bereavement_or_health', 'churn_risk', 'billing_dispute', 'human_requested'],
   aiLanguages: ['en', 'es', 'fr', 'de', 'pt'],
-  repeatContactThreshold: 3,
+  repeatContactThreshold: null,
   repeatContactWindowHours: 72,
 };
 
@@ -85,8 +91,11 @@ export interface RouteDecision {
  * it, the answer is the one for no earlier tickets, so intake may decide before the count is read.
  */
 export function recentCountThatMatters(policy: RoutingPolicy): number {
-  return policy.repeatContactThreshold;
+  return policy.repeatContactThreshold ?? NO_COUNT_MATTERS;
 }
+
+/** The largest Postgres int4: intake compares counts with it in SQL, where Infinity does not fit. */
+const NO_COUNT_MATTERS = 2_147_483_647;
 
 /** Decides route, priority and the reasons for both; pure so it can be replayed and benchmarked. */
 export function decideRoute(score: TicketScore, ctx: RouteContext, policy: RoutingPolicy = DEFAULT_POLICY): RouteDecision {
@@ -119,7 +128,7 @@ export function decideRoute(score: TicketScore, ctx: RouteContext, policy: Routi
   if (score.language !== 'und' && !policy.aiLanguages.includes(score.language)) {
     reasons.push({ code: 'LANGUAGE_UNSUPPORTED', detail: `The AI does not answer in '${score.language}'.` });
   }
-  if (ctx.recentTicketCount >= policy.repeatContactThreshold) {
+  if (policy.repeatContactThreshold !== null && ctx.recentTicketCount >= policy.repeatContactThreshold) {
     reasons.push({
       code: 'REPEAT_CONTACT',
       detail: `${ctx.recentTicketCount} earlier tickets from this customer in ${policy.repeatContactWindowHours} h.`,

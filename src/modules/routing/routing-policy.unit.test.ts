@@ -11,7 +11,7 @@ describe('recentCountThatMatters', () => {
     'Hola, ¿cuánto tarda el envío a Canarias?',
     'My account was hacked and someone changed my password and my bank details, I need help with the chargeback.',
   ];
-  const policies: RoutingPolicy[] = [DEFAULT_POLICY, { ...DEFAULT_POLICY, repeatContactThreshold: 1 }, { ...DEFAULT_POLICY, repeatContactThreshold: 7 }];
+  const policies: RoutingPolicy[] = [{ ...DEFAULT_POLICY, repeatContactThreshold: 1 }, { ...DEFAULT_POLICY, repeatContactThreshold: 7 }];
 
   test.each(policies.map((p) => [p.repeatContactThreshold, p] as const))('with a threshold of %i, counts below it decide as 0 does and the threshold itself does not', (_, policy) => {
     const from = recentCountThatMatters(policy);
@@ -22,6 +22,16 @@ describe('recentCountThatMatters', () => {
         for (let count = 1; count < from; count++) expect(decideRoute(score, { ...ctx, recentTicketCount: count }, policy)).toEqual(none);
         expect(decideRoute(score, { ...ctx, recentTicketCount: from }, policy).reasons).not.toEqual(none.reasons);
       }
+    }
+  });
+
+  test('with repeat contact off (the default), no count changes a decision, and intake never needs one', () => {
+    expect(DEFAULT_POLICY.repeatContactThreshold).toBeNull();
+    expect(recentCountThatMatters(DEFAULT_POLICY)).toBe(2_147_483_647);
+    for (const text of texts) {
+      const score = scoreTicket({ body: text });
+      const none = decideRoute(score, { aiOptOut: false, tier: 'standard', recentTicketCount: 0 });
+      for (const count of [1, 3, 10, 1000]) expect(decideRoute(score, { aiOptOut: false, tier: 'standard', recentTicketCount: count })).toEqual(none);
     }
   });
 });
