@@ -72,7 +72,8 @@ describe('AI answers with an OpenAI-compatible provider', () => {
     ['a 429', () => ({ status: 429, body: { error: { message: 'slow down' } } })],
     ['a slow answer', () => ({ status: 200, delayMs: 800, body: completion('{"answer":"late","confidence":0.9,"sources":[]}') })],
     ['garbage', () => ({ status: 200, body: '<html>not json</html>' })],
-    ['a completion without the structured answer', () => ({ status: 200, body: completion('Sure! Here is your answer.') })],
+    ['JSON that is not the structured answer', () => ({ status: 200, body: completion('{"reply":"Sure! Here is your answer."}') })],
+    ['an empty answer', () => ({ status: 200, body: completion('  ') })],
     ['a confidence out of range', () => ({ status: 200, body: completion('{"answer":"x","confidence":7,"sources":[]}') })],
   ])('when the provider keeps returning %s, then after the retries the ticket goes to a person with AI_FAILED', async (_label, responder) => {
     const marker = randomUUID();
@@ -83,6 +84,22 @@ describe('AI answers with an OpenAI-compatible provider', () => {
     expect(ticket.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'AI_FAILED' })]));
     expect(requestsFor(marker).length).toBe(4);
     expect(ticket.messages.some((m: any) => m.author === 'ai')).toBe(false);
+  });
+
+  test('when the model answers in plain text, then a question the help centre covers is answered, and one it does not goes to a person', async () => {
+    // No marker in these texts: it would be part of the question the help centre is searched for.
+    provider.setResponder(() => ({ status: 200, body: completion('Open Settings, then Security, and choose Reset password.') }));
+    const covered = await webhook.post('/v1/tickets', buildTicket({ source, subject: 'Password', body: 'How do I reset my password?' }));
+    const uncovered = await webhook.post('/v1/tickets', buildTicket({ source, subject: 'Banner', body: 'Why does the app show a purple banner?' }));
+
+    const answered = await settled(covered.body.id);
+    expect(answered.status).toBe('ai_answered');
+    const ai = answered.messages.find((m: any) => m.author === 'ai');
+    expect(ai).toMatchObject({ body: 'Open Settings, then Security, and choose Reset password.', disclosure: expect.stringContaining('AI') });
+    expect(ai.confidence).toBeGreaterThanOrEqual(app.config.ai.minConfidence);
+    const escalated = await settled(uncovered.body.id);
+    expect(escalated.status).toBe('human_queued');
+    expect(escalated.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'AI_LOW_CONFIDENCE' })]));
   });
 
   test('when the model is unsure, then its answer is kept as an internal draft and a person gets the ticket', async () => {

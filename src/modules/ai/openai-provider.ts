@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Pool } from 'pg';
 import { searchKb } from './kb.repository';
-import { focusQuestion } from './kb-provider';
+import { focusQuestion, kbConfidence } from './kb-provider';
 import { ProviderError, type AiAnswer, type AiProvider, type AnswerContext } from './provider';
 
 export interface OpenAiSettings {
@@ -31,8 +31,12 @@ const SYSTEM_PROMPT = [
 
 /**
  * Any OpenAI-compatible chat-completions endpoint, grounded on the KB articles that full-text
- * search finds for the question. Timeouts, HTTP errors and answers that are not the structured
- * JSON asked for all become ProviderError, which the worker retries and finally escalates.
+ * search finds for the question. The model is asked for JSON with its confidence. Many compatible
+ * servers ignore `response_format` and answer in plain text: that answer is kept, with the confidence
+ * the kb provider would give the best grounding article (how well the help centre covers the
+ * question), so a question it does not cover still goes to a person. Timeouts, HTTP errors, empty
+ * answers and JSON that is not the structure asked for become ProviderError, which the worker
+ * retries and finally escalates.
  */
 export function createOpenAiProvider(pool: Pick<Pool, 'query'>, settings: OpenAiSettings): AiProvider {
   const url = `${settings.baseUrl.replace(/\/+$/, '')}/chat/completions`;
@@ -71,9 +75,14 @@ export function createOpenAiProvider(pool: Pick<Pool, 'query'>, settings: OpenAi
       } catch {
         throw new ProviderError('provider response is not a chat completion');
       }
+      const said = (content ?? '').trim();
+      if (said === '') throw new ProviderError('model answer is empty');
+      if (!said.startsWith('{')) {
+        return { text: said, confidence: Number(Math.max(0, ...articles.map(kbConfidence)).toFixed(4)), sources: [] };
+      }
       let parsed: z.infer<typeof structured>;
       try {
-        parsed = structured.parse(JSON.parse(content ?? ''));
+        parsed = structured.parse(JSON.parse(said));
       } catch {
         throw new ProviderError('model answer is not the structured JSON asked for');
       }
