@@ -286,4 +286,16 @@ describe('supervisor statistics', () => {
     expect((await supervisor.get('/v1/stats/breaches?cursor=nonsense')).status).toBe(400);
     expect((await supervisor.get('/v1/stats/sla?extra=1')).status).toBe(400);
   });
+
+  test('when the query is written as the contract writes it, with empty parameters, then each is its default', async () => {
+    for (const path of ['/v1/stats/sla?from=&to=&groupBy=', '/v1/stats/fairness?attribute=&from=&to=', '/v1/stats/sla/trend?from=&to=&bucket=']) {
+      const res = await supervisor.get(path);
+      expect([path, res.status]).toEqual([path, 200]);
+    }
+    const sla = await supervisor.get('/v1/stats/sla?from=&to=&groupBy=');
+    const to = new Date(sla.body.to).getTime();
+    expect(Math.abs(Date.now() - to)).toBeLessThan(60_000);
+    expect(to - new Date(sla.body.from).getTime()).toBe(30 * 86_400_000);
+    expect(sla.body.groups.every((g: { key: string }) => ['urgent', 'high', 'normal', 'low'].includes(g.key))).toBe(true);
+  });
 });

@@ -11,7 +11,9 @@ const instant = z
     error: 'must be an ISO-8601 date or date-time, e.g. 2026-11-27 or 2026-11-27T00:00:00Z',
   })
   .transform((s) => new Date(s.includes('T') && !/(Z|[+-]\d\d:\d\d)$/.test(s) ? `${s}Z` : s));
-export const windowShape = { from: instant.optional(), to: instant.optional() };
+/** `?from=&to=` as the contract writes them: an empty parameter is an absent one, not a bad date. */
+const emptyAsAbsent = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema);
+export const windowShape = { from: emptyAsAbsent(instant.optional()), to: emptyAsAbsent(instant.optional()) };
 
 /** A reporting window [from, to): by default the `defaultDays` days up to now. */
 function windowOf(defaultDays: number) {
@@ -27,19 +29,19 @@ export const resolveWindow = windowOf(30);
 export const GROUP_BY = ['priority', 'route', 'channel', 'source', 'agent'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
 export const SlaStatsQuery = z
-  .object({ ...windowShape, groupBy: z.enum(GROUP_BY).default('priority') })
+  .object({ ...windowShape, groupBy: emptyAsAbsent(z.enum(GROUP_BY).default('priority')) })
   .strict()
   .transform(resolveWindow);
 
 export const FAIRNESS_ATTRIBUTES = ['locale', 'tier', 'channel'] as const;
 export type FairnessAttribute = (typeof FAIRNESS_ATTRIBUTES)[number];
 export const FairnessQuery = z
-  .object({ ...windowShape, attribute: z.enum(FAIRNESS_ATTRIBUTES).default('locale') })
+  .object({ ...windowShape, attribute: emptyAsAbsent(z.enum(FAIRNESS_ATTRIBUTES).default('locale')) })
   .strict()
   .transform(resolveWindow);
 
 export const TrendQuery = z
-  .object({ ...windowShape, bucket: z.enum(['hour', 'day']).default('day') })
+  .object({ ...windowShape, bucket: emptyAsAbsent(z.enum(['hour', 'day']).default('day')) })
   .strict()
   .transform(resolveWindow)
   .refine((q) => (q.to.getTime() - q.from.getTime()) / (q.bucket === 'hour' ? 3_600_000 : DAY_MS) <= 400, {
