@@ -220,6 +220,13 @@ describe('API keys', () => {
     expect(res.body.errors).toEqual([expect.objectContaining({ path: 'limit' })]);
   });
 
+  test('when keys are listed with empty ?limit= and ?cursor=, then the first page of the default size', async () => {
+    const res = await admin.get('/v1/api-keys?limit=&cursor=');
+    expect(res.status).toBe(200);
+    expect(res.body.items.length).toBeLessThanOrEqual(50);
+    expect(res.body.items.length).toBeGreaterThan(0);
+  });
+
   test('when a non-admin manages keys, then 403', async () => {
     const supervisor = apiClient(app.url, await createKey(admin, { role: 'supervisor' }));
     expect((await supervisor.post('/v1/api-keys', { name: 'x', role: 'admin' })).status).toBe(403);

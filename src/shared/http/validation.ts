@@ -23,9 +23,9 @@ export const uuid = z.string().uuid();
 /** A helpdesk's name, as tickets, webhook keys and signing secrets name it: lower case, so that one helpdesk is one source. */
 export const sourceName = identifier(100).pipe(z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'must be lower-case letters, digits, ".", "_" or "-"'));
 
-/** Cursor pagination per the contract: ?limit (default 50, max 200) & ?cursor. */
+/** Cursor pagination per the contract: ?limit (default 50, max 200) & ?cursor; an empty `?limit=` is the default. */
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(200).default(50)),
   cursor: z.string().max(200).optional(),
 });
 
