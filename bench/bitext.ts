@@ -1,5 +1,6 @@
 /** The Bitext customer-support sample in ../shared/data, read for the routing evaluations. */
 import { readFileSync } from 'node:fs';
+import { parseCsv } from './csv';
 
 const FILE = '/work/shared/data/bitext-customer-support-20k/TrainingdatasetBitextsample.csv';
 
@@ -14,29 +15,6 @@ export interface BitextRow {
   intent: string;
   /** Bitext's linguistic flags, e.g. W = offensive language, Q = colloquial. */
   flags: string;
-}
-
-/** RFC 4180 rows: quoted fields may hold commas and doubled quotes. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field), rows.push(row), (row = []), (field = '');
-    } else field += c;
-  }
-  if (field || row.length) row.push(field), rows.push(row);
-  return rows;
 }
 
 export function loadBitext(file = FILE): BitextRow[] {

@@ -176,6 +176,25 @@ describe('crisis, injury and loss in everyday words (scorer-2026.11.4)', () => {
   });
 });
 
+describe('payments not recognised, lost and stolen cards and phones (scorer-2026.11.5)', () => {
+  it('raises fraud_or_security in all five served languages', () => {
+    const texts = [
+      'There is a payment on my statement I never made.', 'I see a withdrawal of 200 that I did not make.', "I don't recognise this direct debit.",
+      'Someone has been using my card without my permission.', 'I lost my wallet on the train yesterday, my debit card was in it.', 'My phone got stolen at the station, what should I do about the app?',
+      'He perdido mi tarjeta y no sé qué hacer.', 'Hay un cargo en mi cuenta que no hice.', "On m'a volé mon portefeuille avec ma carte dedans.", "Il y a un prélèvement que je n'ai pas fait sur mon compte.",
+      'Ich habe meine Karte verloren.', 'Da ist eine Abbuchung, die ich nicht gemacht habe.', 'Roubaram meu celular, o que faço?', 'Tem um saque na minha conta que eu não fiz.',
+    ];
+    for (const text of texts) expect([text, flags(text)]).toEqual([text, expect.arrayContaining(['fraud_or_security'])]);
+  });
+  it('leaves routine look-alikes to the AI: a found card, a new card lost in the post, an ATM that kept it', () => {
+    const texts = [
+      'I found my card that I lost, how do I reactivate it?', 'My new card has not arrived yet, was it lost in the post?', 'The ATM kept my card, how do I get it back?',
+      'The payment I made yesterday is not showing, I did not get a confirmation.', 'Mi tarjeta nueva se ha perdido en el correo?', 'Meine neue Karte ist noch nicht angekommen.',
+    ];
+    for (const text of texts) expect([text, flags(text), route(text)]).toEqual([text, expect.not.arrayContaining(['fraud_or_security']), 'ai']);
+  });
+});
+
 describe('dissatisfied', () => {
   const answered = [{ author: 'customer' as const, body: 'My app crashes' }, { author: 'ai' as const, body: 'Try reinstalling it.' }];
   it.each(["that didn't help", 'useless', 'still not working', 'no sirve', "ça ne m'aide pas", 'hilft nicht', 'não ajudou'])('is raised by %s after an answer', (body) => {
