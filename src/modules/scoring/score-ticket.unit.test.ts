@@ -195,6 +195,20 @@ describe('payments not recognised, lost and stolen cards and phones (scorer-2026
   });
 });
 
+describe('cash withdrawals (scorer-2026.11.6)', () => {
+  it('reads a withdrawal as money taken out, not as a craving: a routine question about one stays with the AI', () => {
+    for (const text of ['There is a withdrawal waiting.', 'How long will it take for my cash withdrawal to stop pending?']) {
+      expect([text, route(text)]).toEqual([text, 'ai']);
+    }
+  });
+  it('raises fraud_or_security when the customer did not make the withdrawal', () => {
+    for (const text of ["I didn't withdraw the amount of cash that is showing up in the app.", 'A cash withdrawal was completed on my account; however, I did not complete it.', 'I never took out that money.', 'No hice ese retiro de efectivo.']) {
+      expect([text, flags(text)]).toEqual([text, expect.arrayContaining(['fraud_or_security'])]);
+    }
+    expect(flags("I haven't withdrawn any money yet, can I still cancel?")).not.toContain('fraud_or_security');
+  });
+});
+
 describe('dissatisfied', () => {
   const answered = [{ author: 'customer' as const, body: 'My app crashes' }, { author: 'ai' as const, body: 'Try reinstalling it.' }];
   it.each(["that didn't help", 'useless', 'still not working', 'no sirve', "ça ne m'aide pas", 'hilft nicht', 'não ajudou'])('is raised by %s after an answer', (body) => {
