@@ -195,6 +195,45 @@ describe('payments not recognised, lost and stolen cards and phones (scorer-2026
   });
 });
 
+describe('routine questions that share words with fraud, safety and loss reports (scorer-2026.11.7)', () => {
+  // Written by a reviewer against the entries of scorer-2026.11.4 and 11.5, which sent them to a person as urgent.
+  it.each([
+    'I did not make the payment on time, will I be charged a late fee?',
+    "I haven't made any transfers yet, why is there a monthly fee?",
+    'I never made a purchase with this card before, is it activated?',
+    'Can someone else make a payment to my account, like my mum?',
+    'Somebody made a payment to me last week but it has not arrived.',
+    'Other people are using my referral code, do I get the bonus?',
+    'Can I use the app without any permission to read my contacts?',
+    'The payment page looks weird on my phone, the button is cut off.',
+    "I don't understand what this exchange rate charge is, why was I charged more?",
+    'I want to know how the payment got into my account.',
+    'How do I freeze my card while I am on holiday?',
+    'I lost my phone charger, do you sell them?',
+    'I no longer have my old card, can the refund go to my new one?',
+    'I want to know where my phone is listed in the account settings.',
+    'Se me cayó el móvil y la pantalla está rota, ¿cómo entro en la app?',
+    'La app del móvil ha perdido mi configuración.',
+    "Au magasin, on m'a pris ma commande mais je n'ai pas reçu de ticket.",
+    'Comment bloquer ma carte temporairement quand je suis en vacances ?',
+    'Wie kann ich meine Karte vorübergehend sperren, wenn ich im Urlaub bin?',
+    'Como bloquear o meu cartão temporariamente nas férias?',
+    'My husband started smoking again, do you sell nicotine patches?',
+    'Tropecé con un error al pagar, ¿me ayudan?',
+    'Ich bin über einen Fehler gestolpert und die App stürzt ab.',
+    'Tropecei em um problema no checkout, podem ajudar?',
+    '¿Si corto el cuello de la camiseta puedo devolverla?',
+    'Quebrei o braço da cadeira na montagem, vocês vendem peças?',
+    'Rompí el brazo de la silla al montarla, ¿venden repuestos?',
+    "J'ai peur de faire une bêtise en modifiant mon adresse, pouvez-vous m'aider ?",
+    'Tenho medo de fazer besteira na configuração do app.',
+    "I can't go on anymore with this app, it keeps crashing, how do I fix it?",
+    'Perdi o bebê conforto no aeroporto, vocês vendem outro?',
+  ])('leaves %s to the AI', (text) => {
+    expect(route(text)).toBe('ai');
+  });
+});
+
 describe('cash withdrawals (scorer-2026.11.6)', () => {
   it('reads a withdrawal as money taken out, not as a craving: a routine question about one stays with the AI', () => {
     for (const text of ['There is a withdrawal waiting.', 'How long will it take for my cash withdrawal to stop pending?']) {
