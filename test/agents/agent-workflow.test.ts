@@ -38,6 +38,10 @@ describe('an agent created through the API works tickets over HTTP', () => {
     const offlineClaim = await agent.post(`/v1/agents/${agentId}/claim`);
     expect(offlineClaim.status).toBe(204);
     expect(offlineClaim.headers.get('x-handoff-claim')).toBe('agent_offline');
+    // Nothing will fit until the agent says it is available: no time to poll again at.
+    expect(offlineClaim.headers.get('retry-after')).toBeNull();
+    expect((await agent.patch(`/v1/agents/${agentId}`, { status: 'away' })).status).toBe(200);
+    expect((await agent.post(`/v1/agents/${agentId}/claim`)).headers.get('x-handoff-claim')).toBe('agent_away');
 
     const available = await agent.patch(`/v1/agents/${agentId}`, { status: 'available' });
     expect(available.status).toBe(200);

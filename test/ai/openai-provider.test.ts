@@ -97,9 +97,19 @@ describe('AI answers with an OpenAI-compatible provider', () => {
     const ai = answered.messages.find((m: any) => m.author === 'ai');
     expect(ai).toMatchObject({ body: 'Open Settings, then Security, and choose Reset password.', disclosure: expect.stringContaining('AI') });
     expect(ai.confidence).toBeGreaterThanOrEqual(app.config.ai.minConfidence);
+    expect(ai.sources[0]).toMatchObject({ slug: 'reset-password' });
     const escalated = await settled(uncovered.body.id);
     expect(escalated.status).toBe('human_queued');
     expect(escalated.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'AI_LOW_CONFIDENCE' })]));
+  });
+
+  test('when the model wraps its JSON in a code fence, then its own confidence decides', async () => {
+    provider.setResponder(() => ({ status: 200, body: completion('```json\n{"answer":"Perhaps restart?","confidence":0.2,"sources":[]}\n```') }));
+    const posted = await webhook.post('/v1/tickets', buildTicket({ source, subject: 'Password', body: 'How do I reset my password?' }));
+    const ticket = await settled(posted.body.id);
+    expect(ticket.status).toBe('human_queued');
+    expect(ticket.reasons).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'AI_LOW_CONFIDENCE' })]));
+    expect(ticket.messages.find((m: any) => m.author === 'ai')).toMatchObject({ internal: true, body: 'Perhaps restart?', confidence: 0.2 });
   });
 
   test('when the model is unsure, then its answer is kept as an internal draft and a person gets the ticket', async () => {

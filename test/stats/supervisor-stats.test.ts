@@ -288,7 +288,7 @@ describe('supervisor statistics', () => {
   });
 
   test('when the query is written as the contract writes it, with empty parameters, then each is its default', async () => {
-    for (const path of ['/v1/stats/sla?from=&to=&groupBy=', '/v1/stats/fairness?attribute=&from=&to=', '/v1/stats/sla/trend?from=&to=&bucket=']) {
+    for (const path of ['/v1/stats/sla?from=&to=&groupBy=', '/v1/stats/fairness?attribute=&from=&to=', '/v1/stats/sla/trend?from=&to=&bucket=', '/v1/stats/breaches?limit=&cursor=']) {
       const res = await supervisor.get(path);
       expect([path, res.status]).toEqual([path, 200]);
     }

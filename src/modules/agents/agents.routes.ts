@@ -46,8 +46,9 @@ export function agentsRouter(deps: Deps): Router {
     assertActsFor(req.principal!, id);
     const outcome = await claimTicket(deps, id, req.principal!);
     if (!outcome.claimed) {
-      // Nothing fits now: the tool should come back later rather than spin.
-      res.setHeader('Retry-After', String(deps.config.agents.claimRetryAfterSeconds));
+      // Nothing fits now: the tool should come back later rather than spin. An agent who is away or
+      // offline gets nothing until it says it is available, so there is no time to come back at.
+      if (outcome.reason === 'nothing_fits' || outcome.reason === 'at_capacity') res.setHeader('Retry-After', String(deps.config.agents.claimRetryAfterSeconds));
       res.setHeader('X-Handoff-Claim', outcome.reason);
       res.status(204).end();
       return;

@@ -14,7 +14,7 @@ export type ClaimOutcome = { claimed: true; ticket: FullTicket } | { claimed: fa
 
 type ClaimResult =
   | { outcome: 'not_found' | 'at_capacity' | 'nothing_fits' }
-  | { outcome: 'unavailable'; agentStatus: string }
+  | { outcome: 'unavailable'; agentStatus: 'away' | 'offline' }
   | { outcome: 'claimed'; ticket: RowJson & { messages: RowJson[]; decisions: RowJson[]; events: RowJson[] } };
 
 type RowJson = Record<string, unknown>;

@@ -11,9 +11,13 @@ export interface OpenAiSettings {
   timeoutMs: number;
 }
 
+const MAX_ANSWER_CHARS = 8_000;
+/** A whole answer inside a Markdown code fence, with or without a language tag. */
+const FENCED = /^```(?:json|JSON)?\s*([\s\S]*?)\s*```$/;
+
 // What the model must return inside its message content; anything else is a failed attempt.
 const structured = z.object({
-  answer: z.string().max(8_000),
+  answer: z.string().max(MAX_ANSWER_CHARS),
   confidence: z.number().min(0).max(1),
   sources: z.array(z.string().max(200)).max(10).default([]),
 });
@@ -75,10 +79,18 @@ export function createOpenAiProvider(pool: Pick<Pool, 'query'>, settings: OpenAi
       } catch {
         throw new ProviderError('provider response is not a chat completion');
       }
-      const said = (content ?? '').trim();
+      // Models that ignore response_format often wrap the JSON asked for in a Markdown code fence.
+      const said = (content ?? '').trim().replace(FENCED, '$1').trim();
       if (said === '') throw new ProviderError('model answer is empty');
       if (!said.startsWith('{')) {
-        return { text: said, confidence: Number(Math.max(0, ...articles.map(kbConfidence)).toFixed(4)), sources: [] };
+        if (said.length > MAX_ANSWER_CHARS) throw new ProviderError(`model answer is over ${MAX_ANSWER_CHARS} characters`);
+        const best = [...articles].sort((a, b) => kbConfidence(b) - kbConfidence(a))[0];
+        return {
+          text: said,
+          confidence: best ? Number(kbConfidence(best).toFixed(4)) : 0,
+          // The model did not say what it used; the article the confidence comes from is what it was given first.
+          sources: best ? [{ id: best.id, slug: best.slug, title: best.title, language: best.language }] : [],
+        };
       }
       let parsed: z.infer<typeof structured>;
       try {

@@ -129,18 +129,18 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: 'post', path: '/v1/tickets/{id}/replies', tag: 'agents', summary: "The assigned agent's reply (delivered to the helpdesk)",
-    access: { kind: 'roles', roles: ['agent'], note: 'the assigned agent; an admin acts for the agent holding the ticket (409 when nobody does)' },
+    access: { kind: 'roles', roles: ['admin', 'agent'], note: 'the assigned agent, or an admin acting for it (409 when nobody holds the ticket)' },
     body: { schema: replySchema, example: { body: 'Sorry about that, Ana. I have refunded the duplicate charge; it shows within 5 business days.' } },
-    responses: { '201': 'The new message' },
+    responses: { '201': 'The new message', '409': 'Nobody holds the ticket, or it is no longer assigned' },
   },
   {
     method: 'post', path: '/v1/tickets/{id}/resolve', tag: 'agents', summary: 'Resolve the ticket (again: 409)',
-    access: { kind: 'roles', roles: ['agent'], note: 'the assigned agent; an admin acts for the agent holding the ticket (409 when nobody does)' }, responses: { '200': 'The resolved ticket' },
+    access: { kind: 'roles', roles: ['admin', 'agent'], note: 'the assigned agent, or an admin acting for it (409 when nobody holds the ticket)' }, responses: { '200': 'The resolved ticket', '409': 'Resolved already, or nobody holds the ticket' },
   },
   {
     method: 'post', path: '/v1/tickets/{id}/release', tag: 'agents', summary: 'Give the ticket back to the human queue',
-    access: { kind: 'roles', roles: ['agent'], note: 'the assigned agent; an admin acts for the agent holding the ticket (409 when nobody does)' },
-    body: { schema: releaseSchema, example: { reason: 'Needs someone from the billing team.' } }, responses: { '200': 'The released ticket' },
+    access: { kind: 'roles', roles: ['admin', 'agent'], note: 'the assigned agent, or an admin acting for it (409 when nobody holds the ticket)' },
+    body: { schema: releaseSchema, example: { reason: 'Needs someone from the billing team.' } }, responses: { '200': 'The released ticket', '409': 'Nobody holds the ticket, or it is no longer assigned' },
   },
   {
     method: 'post', path: '/v1/tickets/{id}/transfer', tag: 'agents', summary: 'Transfer to another agent or to a skill queue',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQuery } from '../../shared/http/validation';
 
 const DAY_MS = 86_400_000;
 /**
@@ -49,9 +50,7 @@ export const TrendQuery = z
     path: ['bucket'],
   });
 
-export const BreachesQuery = z
-  .object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(200).optional() })
-  .strict();
+export const BreachesQuery = pageQuery.strict();
 
 /** Longest skills-report window: supply is summed hour by hour, and a longer profile only blurs the hours of the day. */
 export const SKILLS_MAX_DAYS = 92;
