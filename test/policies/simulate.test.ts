@@ -134,6 +134,7 @@ describe('POST /v1/policies/{version}/simulate', () => {
   it.each([
     ['a stricter candidate', CANDIDATE],
     ['a policy at the edges of every range', EXTREME],
+    ['the candidate with repeat contact off, as the default has it', { ...CANDIDATE, repeatContactThreshold: null }],
   ])('when %s is replayed, then every figure matches decideRoute ticket by ticket', async (_name, document) => {
     const version = await draft(document);
     const res = await simulate(version);
