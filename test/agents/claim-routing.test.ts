@@ -146,6 +146,11 @@ describe('POST /v1/agents/{id}/claim picks the right ticket', () => {
       { from: a.id, to: b.id, reason: 'Knows this customer.' },
       { from: b.id, skill: 'legal', reason: null },
     ]);
+
+    // An admin may move a waiting ticket too; the event names the admin key that did.
+    const moved = await admin.post(`/v1/tickets/${ticketId}/transfer`, { skill: 'technical' });
+    expect(moved.body).toMatchObject({ status: 'human_queued', skills: ['billing', 'legal', 'technical'] });
+    expect((await events(ticketId)).filter((e) => e.type === 'transferred').at(-1)).toMatchObject({ agentId: null, data: { from: null, skill: 'technical', adminKeyId: 'env-admin' } });
   });
 
   test('when an agent had three high-distress tickets in a row and another agent could take the next, then it rotates to that agent', async () => {

@@ -57,6 +57,8 @@ describe('deliveries to helpdesk callbacks', () => {
     const bad = await admin.get('/v1/deliveries?status=lost');
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toBe('status');
+    // An empty filter is no filter, as for every list.
+    expect((await admin.get('/v1/deliveries?status=&ticketId=&limit=')).status).toBe(200);
     expect((await admin.post(`/v1/deliveries/${randomUUID()}/retry`)).status).toBe(404);
   });
 

@@ -34,11 +34,13 @@ export async function transferTicket(
     }
     const from = ticket.assignedAgentId;
     const by = principal.role === 'agent' ? principal.agentId! : null;
+    // As for an admin's reply, resolve or release: the thread says which admin key moved the ticket.
+    const actedBy = principal.role === 'admin' ? { adminKeyId: principal.keyId } : {};
 
     if (target.skill !== undefined) {
       const skills = [...new Set([...ticket.skills, target.skill])].sort();
       await tx.ticketEvent.create({
-        data: { ticketId, type: 'transferred', agentId: by, data: { from, skill: target.skill, reason: target.reason ?? null }, createdAt: now },
+        data: { ticketId, type: 'transferred', agentId: by, data: { from, skill: target.skill, reason: target.reason ?? null, ...actedBy }, createdAt: now },
       });
       return tx.ticket.update({
         where: { id: ticketId },
@@ -62,7 +64,7 @@ export async function transferTicket(
     if (problems.length > 0) throw conflict(`The agent cannot take this ticket: ${problems.join('; ')}.`);
 
     await tx.ticketEvent.create({
-      data: { ticketId, type: 'transferred', agentId: by, data: { from, to: agent.id, reason: target.reason ?? null }, createdAt: now },
+      data: { ticketId, type: 'transferred', agentId: by, data: { from, to: agent.id, reason: target.reason ?? null, ...actedBy }, createdAt: now },
     });
     return tx.ticket.update({
       where: { id: ticketId },

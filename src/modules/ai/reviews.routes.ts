@@ -2,12 +2,12 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../shared/deps';
 import { conflict, notFound } from '../../shared/errors/app-error';
-import { afterCursor, decodeCursor, encodeCursor, pageQuery, text, uuid } from '../../shared/http/validation';
+import { afterCursor, decodeCursor, emptyAsAbsent, encodeCursor, pageQuery, text, uuid } from '../../shared/http/validation';
 import { requireRole } from '../auth/authenticate';
 import { recordAudit } from '../audit/audit';
 import { escalateToHuman } from './escalate';
 
-export const listQuery = pageQuery.extend({ status: z.enum(['pending', 'reviewed']).default('pending') });
+export const listQuery = pageQuery.extend({ status: emptyAsAbsent(z.enum(['pending', 'reviewed']).default('pending')) });
 export const verdictBody = z.object({ verdict: z.enum(['good', 'bad']), note: text(2_000).optional() }).strict();
 
 /** Agents judge sampled AI answers; a bad verdict on a delivered answer puts a person on the ticket. */

@@ -2,12 +2,12 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../shared/deps';
 import { conflict, notFound } from '../../shared/errors/app-error';
-import { afterCursor, decodeCursor, encodeCursor, pageQuery, uuid } from '../../shared/http/validation';
+import { afterCursor, decodeCursor, emptyAsAbsent, encodeCursor, pageQuery, uuid } from '../../shared/http/validation';
 import { requireRole } from '../auth/authenticate';
 import { recordAudit } from '../audit/audit';
 import { enqueueDelivery } from './deliver-message';
 
-export const listQuery = pageQuery.extend({ status: z.enum(['pending', 'delivered', 'failed']).optional(), ticketId: uuid.optional() });
+export const listQuery = pageQuery.extend({ status: emptyAsAbsent(z.enum(['pending', 'delivered', 'failed']).optional()), ticketId: emptyAsAbsent(uuid.optional()) });
 
 /** Admins inspect deliveries (above all the failed ones) and send failed ones again. */
 export function deliveriesRouter(deps: Deps): Router {

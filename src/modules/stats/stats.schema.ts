@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageQuery } from '../../shared/http/validation';
+import { emptyAsAbsent, pageQuery } from '../../shared/http/validation';
 
 const DAY_MS = 86_400_000;
 /**
@@ -12,8 +12,6 @@ const instant = z
     error: 'must be an ISO-8601 date or date-time, e.g. 2026-11-27 or 2026-11-27T00:00:00Z',
   })
   .transform((s) => new Date(s.includes('T') && !/(Z|[+-]\d\d:\d\d)$/.test(s) ? `${s}Z` : s));
-/** `?from=&to=` as the contract writes them: an empty parameter is an absent one, not a bad date. */
-const emptyAsAbsent = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema);
 export const windowShape = { from: emptyAsAbsent(instant.optional()), to: emptyAsAbsent(instant.optional()) };
 
 /** A reporting window [from, to): by default the `defaultDays` days up to now. */

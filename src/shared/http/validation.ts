@@ -23,9 +23,12 @@ export const uuid = z.string().uuid();
 /** A helpdesk's name, as tickets, webhook keys and signing secrets name it: lower case, so that one helpdesk is one source. */
 export const sourceName = identifier(100).pipe(z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'must be lower-case letters, digits, ".", "_" or "-"'));
 
-/** Cursor pagination per the contract: ?limit (default 50, max 200) & ?cursor; an empty `?limit=` is the default. */
+/** A query parameter given empty (`?status=`) is one not given: its default, or no filter. */
+export const emptyAsAbsent = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema);
+
+/** Cursor pagination per the contract: ?limit (default 50, max 200) & ?cursor. */
 export const pageQuery = z.object({
-  limit: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(200).default(50)),
+  limit: emptyAsAbsent(z.coerce.number().int().min(1).max(200).default(50)),
   cursor: z.string().max(200).optional(),
 });
 
