@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { searchKb, type KbHit } from './kb.repository';
-import type { AiAnswer, AiProvider, AnswerContext } from './provider';
+import type { AiAnswer, AiProvider, AnswerContext, AnswerSource } from './provider';
 
 // Pleasantries and request verbs every ticket carries: counting them would make every long,
 // polite question look like a poor match.
@@ -16,6 +16,14 @@ const FILLER: Record<string, string[]> = {
 export function kbConfidence(hit: Pick<KbHit, 'rank' | 'coverage'>): number {
   return Math.max(0, Math.min(1, hit.rank * (0.4 + 0.6 * hit.coverage)));
 }
+
+/** Hits with their confidence, most confident first. */
+export function rankHits(hits: KbHit[]): { hit: KbHit; score: number }[] {
+  return hits.map((hit) => ({ hit, score: kbConfidence(hit) })).sort((a, b) => b.score - a.score);
+}
+
+/** How an answer cites an article. */
+export const sourceOf = (hit: Pick<KbHit, 'id' | 'slug' | 'title' | 'language'>): AnswerSource => ({ id: hit.id, slug: hit.slug, title: hit.title, language: hit.language });
 
 /** Removes filler words so coverage measures the substance of the question. */
 export function focusQuestion(text: string, language: string): string {
@@ -39,7 +47,7 @@ export function createKbProvider(pool: Pick<Pool, 'query'>): AiProvider {
     async answer(redactedText: string, context: AnswerContext): Promise<AiAnswer> {
       const hits = await searchKb(pool, context.language, focusQuestion(redactedText, context.language), 8);
       if (hits.length === 0) return { text: '', confidence: 0, sources: [] };
-      const ranked = hits.map((h) => ({ hit: h, score: kbConfidence(h) })).sort((a, b) => b.score - a.score);
+      const ranked = rankHits(hits);
       const best = ranked[0];
       // A close runner-up is cited too: the customer may be asking about that one.
       const also = ranked.slice(1).filter((r) => r.score >= best.score * 0.9 && r.score > 0).slice(0, 1);
@@ -47,7 +55,7 @@ export function createKbProvider(pool: Pick<Pool, 'query'>): AiProvider {
       return {
         text: `${best.hit.title}\n\n${best.hit.body}${seeAlso}`,
         confidence: Number(best.score.toFixed(4)),
-        sources: [best, ...also].map(({ hit }) => ({ id: hit.id, slug: hit.slug, title: hit.title, language: hit.language })),
+        sources: [best, ...also].map(({ hit }) => sourceOf(hit)),
       };
     },
   };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Pool } from 'pg';
 import { searchKb } from './kb.repository';
-import { focusQuestion, kbConfidence } from './kb-provider';
+import { focusQuestion, rankHits, sourceOf } from './kb-provider';
 import { ProviderError, type AiAnswer, type AiProvider, type AnswerContext } from './provider';
 
 export interface OpenAiSettings {
@@ -84,12 +84,12 @@ export function createOpenAiProvider(pool: Pick<Pool, 'query'>, settings: OpenAi
       if (said === '') throw new ProviderError('model answer is empty');
       if (!said.startsWith('{')) {
         if (said.length > MAX_ANSWER_CHARS) throw new ProviderError(`model answer is over ${MAX_ANSWER_CHARS} characters`);
-        const best = [...articles].sort((a, b) => kbConfidence(b) - kbConfidence(a))[0];
+        const [best] = rankHits(articles);
         return {
           text: said,
-          confidence: best ? Number(kbConfidence(best).toFixed(4)) : 0,
-          // The model did not say what it used; the article the confidence comes from is what it was given first.
-          sources: best ? [{ id: best.id, slug: best.slug, title: best.title, language: best.language }] : [],
+          confidence: best ? Number(best.score.toFixed(4)) : 0,
+          // The model did not say what it used; the article the confidence comes from is the one cited.
+          sources: best ? [sourceOf(best.hit)] : [],
         };
       }
       let parsed: z.infer<typeof structured>;
@@ -103,10 +103,7 @@ export function createOpenAiProvider(pool: Pick<Pool, 'query'>, settings: OpenAi
         text: parsed.answer,
         confidence: parsed.confidence,
         // Only articles we actually gave it can be cited: a model may invent slugs.
-        sources: parsed.sources.filter((s) => bySlug.has(s)).map((s) => {
-          const a = bySlug.get(s)!;
-          return { id: a.id, slug: a.slug, title: a.title, language: a.language };
-        }),
+        sources: parsed.sources.filter((s) => bySlug.has(s)).map((s) => sourceOf(bySlug.get(s)!)),
       };
     },
   };
