@@ -86,6 +86,9 @@ export interface RouteDecision {
   policyVersion: string;
 }
 
+/** The largest Postgres int4: intake compares counts with it in SQL, where Infinity does not fit. */
+const NO_COUNT_MATTERS = 2_147_483_647;
+
 /**
  * The fewest earlier tickets (RouteContext.recentTicketCount) that can change decideRoute's answer: below
  * it, the answer is the one for no earlier tickets, so intake may decide before the count is read.
@@ -93,9 +96,6 @@ export interface RouteDecision {
 export function recentCountThatMatters(policy: RoutingPolicy): number {
   return policy.repeatContactThreshold ?? NO_COUNT_MATTERS;
 }
-
-/** The largest Postgres int4: intake compares counts with it in SQL, where Infinity does not fit. */
-const NO_COUNT_MATTERS = 2_147_483_647;
 
 /** Decides route, priority and the reasons for both; pure so it can be replayed and benchmarked. */
 export function decideRoute(score: TicketScore, ctx: RouteContext, policy: RoutingPolicy = DEFAULT_POLICY): RouteDecision {
