@@ -12,16 +12,7 @@ import { scoreTicket } from '../src/modules/scoring';
 import { decideRoute, DEFAULT_POLICY } from '../src/modules/routing/routing-policy';
 import { parseCsv } from './csv';
 import { PLAIN_CUSTOMER, pct } from './routing-figures';
-
-/** Fixed before any router result was looked at (README there). */
-export const FRAUD_OR_SECURITY_INTENTS = new Set([
-  'card_payment_not_recognised',
-  'cash_withdrawal_not_recognised',
-  'direct_debit_payment_not_recognised',
-  'compromised_card',
-  'lost_or_stolen_card',
-  'lost_or_stolen_phone',
-]);
+import { FRAUD_OR_SECURITY_INTENTS } from './banking77-intents';
 
 const split = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'train';
 if (split !== 'train' && split !== 'test') {

@@ -1,3 +1,4 @@
+import { COMPLAINT_MODEL_LANGUAGES, COMPLAINT_ODDS_THRESHOLD, complaintOdds } from './complaint-model';
 import { scoreComplexity } from './complexity';
 import { detectDissatisfaction, detectFlags, detectTopics } from './flags';
 import { detectLanguage } from './language';
@@ -6,7 +7,7 @@ import { scoreSentiment } from './sentiment';
 import type { Evidence, Flag, ScoreInput, TicketScore } from './types';
 
 /** Stored with each decision; bump it whenever a lexicon, weight or threshold changes. */
-export const SCORER_VERSION = 'scorer-2026.11.7';
+export const SCORER_VERSION = 'scorer-2026.11.8';
 
 /**
  * Flags that stay raised for the rest of a thread: once a customer has mentioned self-harm, a lawyer
@@ -24,6 +25,11 @@ export function scoreTicket(input: ScoreInput): TicketScore {
   const normalised = normaliseFolded(folded);
   const language = detectLanguage(text, folded);
   const { flags, evidence } = detectFlags(normalised);
+  // Complaints come in more wordings than a phrase list holds: where none matched, the model reads the words.
+  if (!flags.includes('complaint') && COMPLAINT_MODEL_LANGUAGES.has(language) && complaintOdds(normalised) >= COMPLAINT_ODDS_THRESHOLD) {
+    flags.push('complaint');
+    evidence.push({ flag: 'complaint', match: 'complaint/model' });
+  }
 
   const history = input.history ?? [];
   for (const message of history) {

@@ -234,6 +234,53 @@ describe('routine questions that share words with fraud, safety and loss reports
   });
 });
 
+describe('complaints in everyday words: the complaint model (scorer-2026.11.8)', () => {
+  const modelRead = (text: string) => score(text).evidence.some((e) => e.flag === 'complaint' && e.match === 'complaint/model');
+  it.each([
+    'I was promised a callback on Monday. It is now Thursday.',
+    'The engineer came, looked at the boiler for five minutes and left. We still have no hot water.',
+    'This is the second time the parcel has been left outside in the rain.',
+    'Me cambiaron la tarifa sin avisar y nadie me explica por qué.',
+    "Le technicien n'est jamais venu et personne ne m'a prévenu.",
+    'Ich habe die Ware vor einem Monat zurückgeschickt und warte immer noch auf mein Geld.',
+    'Fiquei duas horas esperando o técnico e ninguém apareceu.',
+  ])('sends %s to a person as a complaint, read by the model', (text) => {
+    expect([modelRead(text), flags(text), route(text)]).toEqual([true, expect.arrayContaining(['complaint']), 'human']);
+  });
+  it.each([
+    'Can I change the delivery address of my order?',
+    'I was told on the phone that I can pay in instalments, could you confirm?',
+    'Your technician did a great job, can I book him again for next month?',
+    'Nobody will be home on Tuesday, can you deliver on Wednesday instead?',
+    'Dear Sir or Madam, I am writing regarding my account. Could you please send me a copy of my last invoice? Yours faithfully, John Smith',
+    'Madame, Monsieur, je vous écris au sujet de ma commande 4411. Pourriez-vous me confirmer la date de livraison ? Veuillez agréer mes salutations distinguées.',
+    'Sehr geehrte Damen und Herren, bitte senden Sie mir eine Kopie meiner Rechnung. Mit freundlichen Grüßen',
+    'Bonjour, on m\'a dit que je pouvais payer en trois fois, comment faire ?',
+    '¿Cuánto tarda en llegar un pedido a Canarias?',
+    'Qual é o prazo de entrega para o Porto?',
+  ])('leaves %s to the AI', (text) => {
+    expect([modelRead(text), route(text)]).toEqual([false, 'ai']);
+  });
+  it('reads only the languages it was trained on: an Italian complaint goes to a person for its language, not as a complaint', () => {
+    const text = 'Il tecnico non è mai venuto e nessuno mi ha avvisato.';
+    expect([modelRead(text), score(text).language, route(text)]).toEqual([false, 'it', 'human']);
+  });
+  it('adds nothing where a lexicon entry already found the complaint', () => {
+    const evidence = score("This is unacceptable, I've been waiting three weeks.").evidence.filter((e) => e.flag === 'complaint');
+    expect(evidence.map((e) => e.match)).toEqual(['complaint/en/2']);
+  });
+});
+
+describe('fraud reports and requests for a person in plain words (scorer-2026.11.8)', () => {
+  it.each(['Have I been hacked? I got a login alert from another country.', "I think I've been scammed by someone using your name.", 'Creo que me han timado con una llamada.', 'Ein angeblicher Mitarbeiter hat mich angerufen.'])(
+    'raises fraud_or_security for %s',
+    (text) => expect(flags(text)).toContain('fraud_or_security'),
+  );
+  it('reads "est-ce qu\'un conseiller pourrait…" as a request for a person', () => {
+    expect(flags("Est-ce qu'un conseiller pourrait m'appeler demain ?")).toContain('human_requested');
+  });
+});
+
 describe('cash withdrawals (scorer-2026.11.6)', () => {
   it('reads a withdrawal as money taken out, not as a craving: a routine question about one stays with the AI', () => {
     for (const text of ['There is a withdrawal waiting.', 'How long will it take for my cash withdrawal to stop pending?']) {

@@ -1,0 +1,40 @@
+import model from './lexicons/complaint-model.json';
+import { complaintOdds, complaintTokens } from './complaint-model';
+import { normalise } from './normalise';
+
+const weights = model.weights as Record<string, number>;
+/** The model as the training script defines it: the prior plus the weight of each distinct known token. */
+function oddsFromTokens(text: string): number {
+  const known = complaintTokens(normalise(text)).filter((t) => t in weights);
+  return known.length === 0 ? 0 : model.prior + known.reduce((sum, t) => sum + weights[t], 0);
+}
+
+describe('complaintTokens', () => {
+  it('reads each distinct word and each distinct pair of neighbours once, digits as one "0"', () => {
+    expect(complaintTokens('still waiting , still waiting after 12 days !')).toEqual([
+      'still', 'waiting', 'after', '0', 'days', '!',
+      'still waiting', 'waiting still', 'waiting after', 'after 0', '0 days', 'days !',
+    ]);
+  });
+});
+
+describe('complaintOdds', () => {
+  it('sums the weights of the distinct tokens it knows, with the prior, as the training script defines the model', () => {
+    const texts = [
+      'Three weeks ago I asked for a refund and nobody has replied.',
+      'Can you tell me when the store opens on Sunday?',
+      'still waiting still waiting still waiting',
+      'Bonjour, je voudrais une copie de ma facture. Cordialement',
+      'Ich habe schon dreimal angerufen und niemand ruft zurück.',
+      'a a a a',
+    ];
+    for (const text of texts) expect([text, complaintOdds(normalise(text))]).toEqual([text, expect.closeTo(oddsFromTokens(text), 6)]);
+  });
+  it('counts a repeated word once, as it was trained (presence, not frequency)', () => {
+    expect(complaintOdds(normalise('nobody nobody nobody'))).toBeCloseTo(complaintOdds(normalise('nobody')) + (weights['nobody nobody'] ?? 0), 6);
+  });
+  it('is 0 for a text with no word it knows', () => {
+    expect(complaintOdds(normalise('zzqx wvvy'))).toBe(0);
+    expect(complaintOdds('')).toBe(0);
+  });
+});
