@@ -12,38 +12,38 @@ export const COMPLAINT_ODDS_THRESHOLD = 8;
 export const COMPLAINT_MODEL_LANGUAGES: ReadonlySet<string> = new Set(['en', 'es', 'fr', 'de', 'pt', 'und']);
 
 /**
- * A token's weight, and the call that last counted it: presence only, so each token counts once per text,
- * told by the call number rather than by a set of the text's tokens (that set, and the pair strings it
- * needed, were most of the model's time).
+ * Words by index and pairs by their two words' indices, so that a text costs one string lookup per word
+ * and a number lookup per pair of known words (strings as keys for both were most of the model's time).
+ * Every word of a pair is in the file: a pair seen twice means each of its words was seen at least twice.
  */
-interface Weight {
-  weight: number;
-  countedIn: number;
-}
-const wordWeights = new Map<string, Weight>();
-/** Pairs by their first word, so that a pair is looked up without building its string. */
-const pairWeights = new Map<string, Map<string, Weight>>();
-for (const [token, weight] of Object.entries(model.weights as Record<string, number>)) {
+const wordIndex = new Map<string, number>();
+const pairIndex = new Map<number, number>();
+const entries = Object.entries(model.weights as Record<string, number>);
+const tokenWeights = new Float64Array(entries.length);
+/** Which call last counted each token: presence only, so a token counts once per text. */
+const countedIn = new Uint32Array(entries.length);
+const PAIR_KEY = 0x10000;
+entries.forEach(([token, weight], index) => {
+  tokenWeights[index] = weight;
+  if (!token.includes(' ')) wordIndex.set(token, index);
+});
+entries.forEach(([token], index) => {
   const space = token.indexOf(' ');
-  if (space === -1) {
-    wordWeights.set(token, { weight, countedIn: 0 });
-    continue;
-  }
-  const first = token.slice(0, space);
-  let seconds = pairWeights.get(first);
-  if (!seconds) pairWeights.set(first, (seconds = new Map()));
-  seconds.set(token.slice(space + 1), { weight, countedIn: 0 });
-}
+  if (space === -1) return;
+  pairIndex.set(wordIndex.get(token.slice(0, space))! * PAIR_KEY + wordIndex.get(token.slice(space + 1))!, index);
+});
+if (entries.length >= PAIR_KEY) throw new Error('The complaint model holds more tokens than a pair key can index');
 let calls = 0;
 const WORD = /[a-z0-9']+|[!?]/g;
 const DIGITS = /\d+/g;
+const wordsOf = (normalised: string) => normalised.replace(DIGITS, ' 0 ').match(WORD) ?? [];
 
 /**
  * What the model reads: each distinct word of the normalised text (digits as one "0", "!" and "?" as
  * words) and each distinct pair of neighbouring words. Presence only, as it was trained.
  */
 export function complaintTokens(normalised: string): string[] {
-  const words = normalised.replace(DIGITS, ' 0 ').match(WORD) ?? [];
+  const words = wordsOf(normalised);
   const tokens = new Set(words);
   for (let i = 1; i < words.length; i++) tokens.add(`${words[i - 1]} ${words[i]}`);
   return [...tokens];
@@ -56,25 +56,27 @@ export function complaintTokens(normalised: string): string[] {
  * no token is known.
  */
 export function complaintOdds(normalised: string): number {
-  const words = normalised.replace(DIGITS, ' 0 ').match(WORD) ?? [];
-  const call = ++calls;
+  const call = (calls = (calls % 0xffffffff) + 1);
   let odds = 0;
   let known = false;
-  let seconds: Map<string, Weight> | undefined;
-  for (const word of words) {
-    const single = wordWeights.get(word);
-    if (single !== undefined && single.countedIn !== call) {
-      single.countedIn = call;
-      odds += single.weight;
+  let previous = -1;
+  for (const word of wordsOf(normalised)) {
+    const index = wordIndex.get(word);
+    if (index === undefined) {
+      previous = -1;
+      continue;
+    }
+    if (countedIn[index] !== call) {
+      countedIn[index] = call;
+      odds += tokenWeights[index];
       known = true;
     }
-    const pair = seconds?.get(word);
-    if (pair !== undefined && pair.countedIn !== call) {
-      pair.countedIn = call;
-      odds += pair.weight;
-      known = true;
+    const pair = previous === -1 ? undefined : pairIndex.get(previous * PAIR_KEY + index);
+    if (pair !== undefined && countedIn[pair] !== call) {
+      countedIn[pair] = call;
+      odds += tokenWeights[pair];
     }
-    seconds = pairWeights.get(word);
+    previous = index;
   }
   return known ? odds + model.prior : 0;
 }

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import model from './lexicons/complaint-model.json';
 import { complaintOdds, complaintTokens } from './complaint-model';
 import { normalise } from './normalise';
+import { scoreTicket } from './score-ticket';
 
 const weights = model.weights as Record<string, number>;
 /** The model as the training script defines it: the prior plus the weight of each distinct known token. */
@@ -36,5 +39,16 @@ describe('complaintOdds', () => {
   it('is 0 for a text with no word it knows', () => {
     expect(complaintOdds(normalise('zzqx wvvy'))).toBe(0);
     expect(complaintOdds('')).toBe(0);
+  });
+});
+
+describe('the complaint model on routine messages a reviewer wrote to catch it', () => {
+  // bench/routing-sets/reviews/README.md: 100 everyday questions, then 100 in the words of complaints.
+  const file = join(__dirname, '..', '..', '..', 'bench', 'routing-sets', 'reviews', 'routine-for-the-complaint-model.json');
+  const routine = JSON.parse(readFileSync(file, 'utf8')) as string[];
+  it('reads at most 2 of the 200 as complaints (1 when it was trained)', () => {
+    const read = routine.filter((text) => scoreTicket({ body: text }).evidence.some((e) => e.match === 'complaint/model'));
+    expect(routine).toHaveLength(200);
+    expect(read.length).toBeLessThanOrEqual(2);
   });
 });
