@@ -1,11 +1,13 @@
 /**
  * Trains the complaint model of the scorer: `npx tsx bench/train-complaint-model.ts` writes
  * src/modules/scoring/lexicons/complaint-model.json and prints out-of-fold figures per source.
- * `wink-naive-bayes-text-classifier` learns a binarised naive Bayes over the words and word pairs of
- * `complaintTokens`; the file keeps the class prior and each token's weight as the library computes them,
- * so the scorer sums them without the library's per-call work. Deterministic: fixed samples and folds.
+ * `wink-naive-bayes-text-classifier` counts, per class, the examples holding each word and word pair of
+ * `complaintTokens` (a binarised naive Bayes); the file keeps the class prior and each token's weight, its
+ * smoothed log-likelihood ratio by the library's own formula, so the scorer sums them without the library's
+ * per-call work. The script checks that those sums are the library's `computeOdds` on every example before it
+ * writes the file. Deterministic: fixed samples and folds.
  *
- * Training pool (bench/routing-sets/complaint-training/README.md): the three complaint-training sets,
+ * Training pool (bench/routing-sets/complaint-training/README.md): the four complaint-training sets,
  * the project's labelled messages and blind sets A and C (rows labelled `complaint` against routine
  * rows), and samples of Bitext's routine intents and of Banking77's routine train split, sized so English
  * has about as many complaints per routine question as the other languages (more English routine rows
@@ -18,8 +20,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import createClassifier from 'wink-naive-bayes-text-classifier';
-import { complaintTokens, COMPLAINT_ODDS_THRESHOLD } from '../src/modules/scoring/complaint-model';
-import { normalise } from '../src/modules/scoring/normalise';
+import { complaintTokens, COMPLAINT_ODDS_THRESHOLD } from '../src/modules/scoring/complaint-tokens';
+import { joinSubjectAndBody, normalise } from '../src/modules/scoring/normalise';
 import labelled from '../src/modules/scoring/labelled-messages.json';
 import { loadBitext, ROUTINE } from './bitext';
 import { parseCsv } from './csv';
@@ -67,7 +69,7 @@ interface LabelledRow {
 /** Complaints against routine questions; rows that need a person for another reason teach neither. */
 function fromLabelled(rows: LabelledRow[], source: string): Example[] {
   return rows.flatMap((r): Example[] => {
-    const text = r.subject ? `${r.subject}\n${r.text}` : r.text;
+    const text = joinSubjectAndBody(r.subject, r.text);
     if (r.flags.includes('complaint')) return [{ text, complaint: true, source }];
     return r.needsHuman ? [] : [{ text, complaint: false, source }];
   });
@@ -96,15 +98,49 @@ function train(examples: Example[]) {
   classifier.consolidate();
   return classifier;
 }
-const complaintOddsOf = (classifier: ReturnType<typeof train>, text: string) => classifier.computeOdds(text).find(([label]) => label === 'complaint')?.[1] ?? 0;
+type Classifier = ReturnType<typeof train>;
+interface Model {
+  prior: number;
+  weights: Map<string, number>;
+}
 
-// Out-of-fold odds: each example judged by a model that never saw it.
+/**
+ * The prior and each token's weight, from the classifier's counts by the formula of its `computeOdds` with two
+ * classes: log2((n_c(t) + s) / (N_c + V·s)) − log2((n_r(t) + s) / (N_r + V·s)), where n is the examples of a
+ * class holding the token, N the tokens counted for the class and V the vocabulary. Tokens seen fewer than
+ * `minCount` times are left out.
+ */
+function exportModel(classifier: Classifier, minCount: number): Model {
+  const [, samples, count, words, vocabulary] = JSON.parse(classifier.exportJSON()) as [
+    unknown,
+    Record<string, number>,
+    Record<string, Record<string, number>>,
+    Record<string, number>,
+    string[],
+  ];
+  const v = vocabulary.length;
+  const logLikelihood = (token: string, label: string) => Math.log2((count[label][token] ?? 0) + SMOOTHING) - Math.log2(words[label] + v * SMOOTHING);
+  const weights = new Map<string, number>();
+  for (const token of [...vocabulary].sort()) {
+    if ((count.complaint[token] ?? 0) + (count.routine[token] ?? 0) < minCount) continue;
+    weights.set(token, logLikelihood(token, 'complaint') - logLikelihood(token, 'routine'));
+  }
+  return { prior: Math.log2(samples.complaint) - Math.log2(samples.routine), weights };
+}
+
+/** As the scorer sums it: the prior and the weights of the distinct tokens the model knows, or 0 if none. */
+function oddsOf(model: Model, text: string): number {
+  const known = prepare(text).filter((t) => model.weights.has(t));
+  return known.length === 0 ? 0 : model.prior + known.reduce((sum, t) => sum + model.weights.get(t)!, 0);
+}
+
+// Out-of-fold odds: each example judged by the exported model (as shipped) of a classifier that never saw it.
 const fold = pool.map(() => Math.floor(random() * FOLDS));
 const outOfFold = new Array<number>(pool.length);
 for (let k = 0; k < FOLDS; k++) {
-  const classifier = train(pool.filter((_, i) => fold[i] !== k));
+  const model = exportModel(train(pool.filter((_, i) => fold[i] !== k)), MIN_COUNT);
   pool.forEach((e, i) => {
-    if (fold[i] === k) outOfFold[i] = complaintOddsOf(classifier, e.text);
+    if (fold[i] === k) outOfFold[i] = oddsOf(model, e.text);
   });
 }
 console.log(`pool: ${pool.length} examples, ${pool.filter((e) => e.complaint).length} complaints; out of fold at log2 odds ≥ ${COMPLAINT_ODDS_THRESHOLD}:`);
@@ -116,27 +152,27 @@ for (const source of [...new Set(pool.map((e) => e.source))]) {
   console.log(`  ${source.padEnd(10)} complaints found ${pct(complaints.filter((x) => x.hit).length, complaints.length).padEnd(20)} routine read as complaints ${pct(routine.filter((x) => x.hit).length, routine.length)}`);
 }
 
-// The whole pool, exported as weights: computeOdds of one token is its weight plus the prior.
 const classifier = train(pool);
-const [, samples, count, , vocabulary] = JSON.parse(classifier.exportJSON()) as [unknown, Record<string, number>, Record<string, Record<string, number>>, unknown, string[]];
-const prior = Math.log2(samples.complaint) - Math.log2(samples.routine);
-const round = (x: number) => Math.round(x * 10000) / 10000;
-const weights: Record<string, number> = {};
-for (const token of [...vocabulary].sort()) {
-  if ((count.complaint[token] ?? 0) + (count.routine[token] ?? 0) < MIN_COUNT) continue;
-  weights[token] = round(complaintOddsOf(classifier, token) - prior);
+// The formula must be the library's: with every token kept, the sums equal its computeOdds on every example.
+const everyToken = exportModel(classifier, 1);
+for (const e of pool) {
+  const library = classifier.computeOdds(e.text).find(([label]) => label === 'complaint')?.[1] ?? 0;
+  if (Math.abs(library - oddsOf(everyToken, e.text)) > 1e-6) throw new Error(`exported weights disagree with computeOdds on: ${e.text}`);
 }
+const model = exportModel(classifier, MIN_COUNT);
+const round = (x: number) => Math.round(x * 10000) / 10000;
+const [, samples] = JSON.parse(classifier.exportJSON()) as [unknown, Record<string, number>];
 writeFileSync(
   OUT,
   `${JSON.stringify(
     {
       _comment: 'Written by `npx tsx bench/train-complaint-model.ts` from wink-naive-bayes-text-classifier; do not edit by hand.',
       examples: { complaint: samples.complaint, routine: samples.routine },
-      prior: round(prior),
-      weights,
+      prior: round(model.prior),
+      weights: Object.fromEntries([...model.weights].map(([token, weight]) => [token, round(weight)])),
     },
     null,
     1,
   )}\n`,
 );
-console.log(`wrote ${OUT}: ${Object.keys(weights).length} of ${vocabulary.length} tokens (seen at least ${MIN_COUNT} times)`);
+console.log(`wrote ${OUT}: ${model.weights.size} of ${everyToken.weights.size} tokens (seen at least ${MIN_COUNT} times)`);

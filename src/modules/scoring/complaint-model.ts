@@ -1,15 +1,15 @@
 import model from './lexicons/complaint-model.json';
+import { complaintWords } from './complaint-tokens';
 
-/**
- * Log2 odds at or above which a message reads as a complaint: 256 to 1. Out of fold it read no routine row
- * of the training sets as a complaint, and on the held-out sets it left the AI's share of routine questions
- * unchanged while finding about two in three of the complaints the phrase lexicon misses (docs/scoring.md,
- * "The complaint model").
- */
-export const COMPLAINT_ODDS_THRESHOLD = 8;
+export { COMPLAINT_ODDS_THRESHOLD } from './complaint-tokens';
 
 /** The languages the model was trained on, and `und` (lines too short to tell, mostly in these); any other text is left to the lexicon. */
 export const COMPLAINT_MODEL_LANGUAGES: ReadonlySet<string> = new Set(['en', 'es', 'fr', 'de', 'pt', 'und']);
+
+const entries = Object.entries(model.weights as Record<string, number>);
+/** A pair's key is its first word's index times this plus its second's: a small integer while indices stay below it. */
+const PAIR_KEY = 0x8000;
+if (entries.length >= PAIR_KEY) throw new Error(`The complaint model holds ${entries.length} tokens; pair keys index at most ${PAIR_KEY}`);
 
 /**
  * Words by index and pairs by their two words' indices, so that a text costs one string lookup per word
@@ -18,49 +18,34 @@ export const COMPLAINT_MODEL_LANGUAGES: ReadonlySet<string> = new Set(['en', 'es
  */
 const wordIndex = new Map<string, number>();
 const pairIndex = new Map<number, number>();
-const entries = Object.entries(model.weights as Record<string, number>);
 const tokenWeights = new Float64Array(entries.length);
 /** Which call last counted each token: presence only, so a token counts once per text. */
 const countedIn = new Uint32Array(entries.length);
-const PAIR_KEY = 0x10000;
 entries.forEach(([token, weight], index) => {
   tokenWeights[index] = weight;
   if (!token.includes(' ')) wordIndex.set(token, index);
 });
 entries.forEach(([token], index) => {
   const space = token.indexOf(' ');
-  if (space === -1) return;
-  pairIndex.set(wordIndex.get(token.slice(0, space))! * PAIR_KEY + wordIndex.get(token.slice(space + 1))!, index);
+  if (space !== -1) pairIndex.set(wordIndex.get(token.slice(0, space))! * PAIR_KEY + wordIndex.get(token.slice(space + 1))!, index);
 });
-if (entries.length >= PAIR_KEY) throw new Error('The complaint model holds more tokens than a pair key can index');
 let calls = 0;
-const WORD = /[a-z0-9']+|[!?]/g;
-const DIGITS = /\d+/g;
-const wordsOf = (normalised: string) => normalised.replace(DIGITS, ' 0 ').match(WORD) ?? [];
 
 /**
- * What the model reads: each distinct word of the normalised text (digits as one "0", "!" and "?" as
- * words) and each distinct pair of neighbouring words. Presence only, as it was trained.
- */
-export function complaintTokens(normalised: string): string[] {
-  const words = wordsOf(normalised);
-  const tokens = new Set(words);
-  for (let i = 1; i < words.length; i++) tokens.add(`${words[i - 1]} ${words[i]}`);
-  return [...tokens];
-}
-
-/**
- * The naive Bayes log2 odds that a message is a complaint rather than a routine question, from the
- * weights `bench/train-complaint-model.ts` exported from `wink-naive-bayes-text-classifier`: the class
- * prior plus each known token's log-likelihood ratio (what the library's `computeOdds` sums), or 0 when
- * no token is known.
+ * The naive Bayes log2 odds that a message is a complaint rather than a routine question: the class prior
+ * plus the weight of each distinct token of `complaintTokens` the model knows, or 0 when it knows none
+ * (as the library's `computeOdds` has it). The weights are what bench/train-complaint-model.ts exported.
  */
 export function complaintOdds(normalised: string): number {
-  const call = (calls = (calls % 0xffffffff) + 1);
+  if (calls === 0xffffffff) {
+    countedIn.fill(0);
+    calls = 0;
+  }
+  const call = ++calls;
   let odds = 0;
   let known = false;
   let previous = -1;
-  for (const word of wordsOf(normalised)) {
+  for (const word of complaintWords(normalised)) {
     const index = wordIndex.get(word);
     if (index === undefined) {
       previous = -1;

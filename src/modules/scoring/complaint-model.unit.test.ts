@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import model from './lexicons/complaint-model.json';
-import { complaintOdds, complaintTokens } from './complaint-model';
+import { complaintOdds } from './complaint-model';
+import { complaintTokens } from './complaint-tokens';
 import { normalise } from './normalise';
 import { scoreTicket } from './score-ticket';
 
 const weights = model.weights as Record<string, number>;
 /** The model as the training script defines it: the prior plus the weight of each distinct known token. */
 function oddsFromTokens(text: string): number {
-  const known = complaintTokens(normalise(text)).filter((t) => t in weights);
+  const known = complaintTokens(normalise(text)).filter((t) => Object.hasOwn(weights, t));
   return known.length === 0 ? 0 : model.prior + known.reduce((sum, t) => sum + weights[t], 0);
 }
 
@@ -32,6 +34,16 @@ describe('complaintOdds', () => {
       'a a a a',
     ];
     for (const text of texts) expect([text, complaintOdds(normalise(text))]).toEqual([text, expect.closeTo(oddsFromTokens(text), 6)]);
+  });
+  it('sums the same way on any text made of its own words, digits and punctuation', () => {
+    const vocabulary = [...Object.keys(weights).filter((t) => !t.includes(' ')).slice(0, 400), 'constructor', '__proto__', 'zzqx', '42', '!', '?', ',', "it's"];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...vocabulary), { maxLength: 60 }), (words) => {
+        const text = words.join(' ');
+        expect(complaintOdds(normalise(text))).toBeCloseTo(oddsFromTokens(text), 6);
+      }),
+      { numRuns: 500 },
+    );
   });
   it('counts a repeated word once, as it was trained (presence, not frequency)', () => {
     expect(complaintOdds(normalise('nobody nobody nobody'))).toBeCloseTo(complaintOdds(normalise('nobody')) + (weights['nobody nobody'] ?? 0), 6);
