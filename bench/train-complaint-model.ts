@@ -100,6 +100,8 @@ function train(examples: Example[]) {
 }
 type Classifier = ReturnType<typeof train>;
 interface Model {
+  /** Training examples per class, for the file's record. */
+  examples: { complaint: number; routine: number };
   prior: number;
   weights: Map<string, number>;
 }
@@ -125,7 +127,7 @@ function exportModel(classifier: Classifier, minCount: number): Model {
     if ((count.complaint[token] ?? 0) + (count.routine[token] ?? 0) < minCount) continue;
     weights.set(token, logLikelihood(token, 'complaint') - logLikelihood(token, 'routine'));
   }
-  return { prior: Math.log2(samples.complaint) - Math.log2(samples.routine), weights };
+  return { examples: { complaint: samples.complaint, routine: samples.routine }, prior: Math.log2(samples.complaint) - Math.log2(samples.routine), weights };
 }
 
 /** As the scorer sums it: the prior and the weights of the distinct tokens the model knows, or 0 if none. */
@@ -161,13 +163,12 @@ for (const e of pool) {
 }
 const model = exportModel(classifier, MIN_COUNT);
 const round = (x: number) => Math.round(x * 10000) / 10000;
-const [, samples] = JSON.parse(classifier.exportJSON()) as [unknown, Record<string, number>];
 writeFileSync(
   OUT,
   `${JSON.stringify(
     {
       _comment: 'Written by `npx tsx bench/train-complaint-model.ts` from wink-naive-bayes-text-classifier; do not edit by hand.',
-      examples: { complaint: samples.complaint, routine: samples.routine },
+      examples: model.examples,
       prior: round(model.prior),
       weights: Object.fromEntries([...model.weights].map(([token, weight]) => [token, round(weight)])),
     },
