@@ -125,12 +125,16 @@ const LARGEST = Math.max(DISSATISFIED.matchers.length, ...FLAG_LEXICONS.map(({ l
 const kept = new Int32Array(LARGEST);
 const next = new Int32Array(LARGEST);
 
+/** Whether the last `firstMatch` passed over a negated match ("I don't need to speak to anyone"). */
+let negatedMatch = false;
+
 /**
  * The entry the lexicon's entries as one alternation would find: the earliest match that is not negated,
  * the first entry in lexicon order at a tie, and after a negated match the search goes on from its end.
  * Only the entries whose required words the text has are run; each keeps its next match from `from` on.
  */
 function firstMatch(text: string, lexicon: CompiledLexicon, prefixes: WordPrefixes): Entry | undefined {
+  negatedMatch = false;
   const count = satisfiedIndices(lexicon.requirements, prefixes, kept);
   for (let k = 0; k < count; k++) next[k] = matchFrom(lexicon.matchers[kept[k]], text, prefixes, 0);
   for (;;) {
@@ -144,6 +148,7 @@ function firstMatch(text: string, lexicon: CompiledLexicon, prefixes: WordPrefix
     }
     if (best === -1) return undefined;
     if (!lexicon.negatable || !isNegated(text, bestIndex)) return lexicon.entries[kept[best]];
+    negatedMatch = true;
     // The best entry's regex has not run since its match, so its lastIndex is still that match's end.
     const from = bestIndex + Math.max(1, lexicon.matchers[kept[best]].regex.lastIndex - bestIndex);
     for (let k = 0; k < count; k++) if (next[k] !== -1 && next[k] < from) next[k] = matchFrom(lexicon.matchers[kept[k]], text, prefixes, from);
@@ -163,18 +168,23 @@ function matchFrom({ regex, starts }: Matcher, text: string, prefixes: WordPrefi
 export interface FlagResult {
   flags: Flag[];
   evidence: Evidence[];
+  /** Flags whose entries matched only where the customer negated them ("no need for a person"). */
+  negated: Flag[];
 }
 
 /** Flags raised by normalised text, each with the lexicon entry that raised it. */
 export function detectFlags(text: string): FlagResult {
   const flags: Flag[] = [];
   const evidence: Evidence[] = [];
+  const negated: Flag[] = [];
   const prefixes = wordPrefixes(text);
   for (const { flag, lexicon } of FLAG_LEXICONS) {
     const entry = firstMatch(text, lexicon, prefixes) ?? (flag === 'human_requested' ? wholeMessageRequest(text) : undefined);
     if (entry) {
       flags.push(flag);
       evidence.push({ flag, match: entry.id });
+    } else if (negatedMatch) {
+      negated.push(flag);
     }
   }
   // Last, because it reads another text and so replaces the word prefixes the loop shares.
@@ -186,7 +196,7 @@ export function detectFlags(text: string): FlagResult {
       evidence.unshift({ flag: 'human_requested', match: `${entry.id}~spelling` });
     }
   }
-  return { flags, evidence };
+  return { flags, evidence, negated };
 }
 
 function wholeMessageRequest(text: string): Entry | undefined {

@@ -1,13 +1,13 @@
-import { COMPLAINT_MODEL_LANGUAGES, COMPLAINT_ODDS_THRESHOLD, complaintOdds } from './complaint-model';
 import { scoreComplexity } from './complexity';
 import { detectDissatisfaction, detectFlags, detectTopics } from './flags';
+import { FLAG_MODEL_LANGUAGES, flagModelOdds, MODEL_FLAGS, MODEL_THRESHOLDS } from './flag-models';
 import { detectLanguage } from './language';
 import { fold, joinSubjectAndBody, normalise, normaliseFolded } from './normalise';
 import { scoreSentiment } from './sentiment';
 import type { Evidence, Flag, ScoreInput, TicketScore } from './types';
 
 /** Stored with each decision; bump it whenever a lexicon, weight or threshold changes. */
-export const SCORER_VERSION = 'scorer-2026.11.8';
+export const SCORER_VERSION = 'scorer-2026.11.9';
 
 /**
  * Flags that stay raised for the rest of a thread: once a customer has mentioned self-harm, a lawyer
@@ -24,11 +24,17 @@ export function scoreTicket(input: ScoreInput): TicketScore {
   const folded = fold(text);
   const normalised = normaliseFolded(folded);
   const language = detectLanguage(text, folded);
-  const { flags, evidence } = detectFlags(normalised);
-  // Complaints come in more wordings than a phrase list holds: where none matched, the model reads the words.
-  if (!flags.includes('complaint') && COMPLAINT_MODEL_LANGUAGES.has(language) && complaintOdds(normalised) >= COMPLAINT_ODDS_THRESHOLD) {
-    flags.push('complaint');
-    evidence.push({ flag: 'complaint', match: 'complaint/model' });
+  const { flags, evidence, negated } = detectFlags(normalised);
+  // Customers put these in more wordings than a phrase list holds: where no entry matched, a model reads the
+  // words. It cannot read a negation, so where an entry matched only negated the customer has said no.
+  if (FLAG_MODEL_LANGUAGES.has(language)) {
+    const odds = flagModelOdds(normalised);
+    MODEL_FLAGS.forEach((flag, m) => {
+      if (odds[m] >= MODEL_THRESHOLDS[flag] && !flags.includes(flag) && !negated.includes(flag)) {
+        flags.push(flag);
+        evidence.push({ flag, match: `${flag}/model` });
+      }
+    });
   }
 
   const history = input.history ?? [];

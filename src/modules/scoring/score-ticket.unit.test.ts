@@ -281,6 +281,47 @@ describe('fraud reports and requests for a person in plain words (scorer-2026.11
   });
 });
 
+describe('requests for a person, safety, fraud and bereavement in everyday words: the flag models (scorer-2026.11.9)', () => {
+  const modelRead = (text: string, flag: string) => score(text).evidence.some((e) => e.flag === flag && e.match === `${flag}/model`);
+  it.each([
+    ['Could somebody from your side give me a ring tomorrow? I would rather go through the contract on the phone.', 'human_requested'],
+    'Is anybody actually reading these messages? I keep getting the same automatic reply.',
+    '¿Podría alguien de la oficina revisar el contrato conmigo por teléfono?',
+    "J'aimerais en discuter de vive voix avec quelqu'un de chez vous.",
+    'Kann mich bitte jemand aus Ihrem Team zurückrufen? Das möchte ich lieber am Telefon klären.',
+    'Gostaria que alguém da loja me telefonasse ainda hoje.',
+  ].map((t) => (Array.isArray(t) ? t : [t, 'human_requested'])).concat([
+    ['The charger got so hot the plastic went soft and there is a brown mark on the desk.', 'safety'],
+    ['After eating the meal kit my son came out in hives and his lips swelled up.', 'safety'],
+    ['There is a login on my account from a phone I have never owned and my address was changed.', 'fraud_or_security'],
+    ['Mi madre está en cuidados paliativos y yo llevo sus cuentas.', 'bereavement_or_health'],
+    ['Mon père est en soins palliatifs, je gère ses contrats.', 'bereavement_or_health'],
+  ]))('reads %s as %s where no entry matched, and sends it to a person', (text, flag) => {
+    expect([modelRead(text, flag), flags(text), route(text)]).toEqual([true, expect.arrayContaining([flag]), 'human']);
+  });
+  it.each([
+    'Thanks, the lady on the phone sorted it all out yesterday.',
+    'What are the opening hours of your phone line on Saturdays?',
+    'How do I add a colleague to our workspace so she can answer tickets too?',
+    'Is it OK to leave the heater on overnight? Does it switch itself off?',
+    'How do I turn on two-factor authentication?',
+    "No need for anyone to call me, an email with the invoice is fine.",
+    'No hace falta que me llamen, con un correo me basta.',
+    'Pas besoin de me rappeler, un e-mail suffit.',
+  ])('leaves %s to the AI', (text) => {
+    expect(route(text)).toBe('ai');
+  });
+  it('does not overrule a request the customer negated: an entry that matched only negated keeps the model quiet', () => {
+    for (const text of ["I don't need to talk to anyone", 'no quiero hablar con un agente, solo el enlace', 'ich möchte nicht mit einem Mitarbeiter sprechen']) {
+      expect([text, modelRead(text, 'human_requested'), flags(text)]).toEqual([text, false, []]);
+    }
+  });
+  it('reads only the languages it was trained on: an Italian request goes to a person for its language, not as a request', () => {
+    const text = 'Qualcuno può chiamarmi domani per parlarne?';
+    expect([modelRead(text, 'human_requested'), score(text).language, route(text)]).toEqual([false, 'it', 'human']);
+  });
+});
+
 describe('cash withdrawals (scorer-2026.11.6)', () => {
   it('reads a withdrawal as money taken out, not as a craving: a routine question about one stays with the AI', () => {
     for (const text of ['There is a withdrawal waiting.', 'How long will it take for my cash withdrawal to stop pending?']) {
