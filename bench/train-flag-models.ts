@@ -10,26 +10,28 @@
  *
  * Each model learns its flag against routine messages; rows that need a person for another reason teach it
  * neither way. The pools (bench/routing-sets/model-training/README.md):
- * - complaint (`scorer-2026.11.8`): sets F–I, the project's labelled messages and blind sets A and C, and
- *   samples of Bitext's routine intents and of Banking77's routine train split, sized so English has about as
- *   many complaints per routine question as the other languages (more English routine rows taught the model
- *   that any Spanish or German word leans to "complaint"). Bitext's complaints are left out: generated from
- *   templates ("I'm unhappy with the service, file a claim"), they taught the model the template, and its
+ * - complaint: sets F–I (`scorer-2026.11.8`) and Q–R (11.9), the project's labelled messages and blind sets A
+ *   and C, and samples of Bitext's routine intents and of Banking77's routine train split, sized so English has
+ *   about as many complaints per routine question as the other languages (more English routine rows taught the
+ *   model that any Spanish or German word leans to "complaint"). Bitext's complaints are left out: generated
+ *   from templates ("I'm unhappy with the service, file a claim"), they taught the model the template, and its
  *   "I'm happy with the service, can I submit a review?" went to people; the lexicon already finds 98.5 % of them.
- * - human_requested, safety, fraud_or_security and bereavement_or_health (`scorer-2026.11.9`): sets J–M,
- *   written for them with routine questions in the same words, set N (routine questions in the words a first
- *   cut misread), the routine rows of sets F–I (formal letters among them), the labelled messages, blind sets
- *   A and C, larger samples of the same routine questions, and for fraud_or_security a sample of Banking77's
- *   train questions about unrecognised payments and lost, stolen or compromised cards. Bitext's
- *   `contact_human_agent` rows are left out for the reason its complaints are: the lexicon finds 99 % of
- *   them, and their template taught the first cut that "human agent" in any sentence ("your human agent was
- *   great") is a request.
- * Blind sets B, D, E, F and G and Banking77's test split are never trained on: they measure the result.
+ * - human_requested, safety and fraud_or_security (`scorer-2026.11.9`): sets J–M, written for them with
+ *   routine questions in the same words, set N (routine questions in the words a first cut misread), sets O
+ *   and P (safety reports across trades, and routine look-alikes), the routine rows of sets F–I and Q–R (formal
+ *   letters among them), the labelled messages, blind sets A and C, larger samples of the same routine
+ *   questions, and for fraud_or_security a sample of Banking77's train questions about unrecognised payments
+ *   and lost, stolen or compromised cards. Bitext's `contact_human_agent` rows are left out for the reason its
+ *   complaints are: the lexicon finds 99 % of them, and their template taught the first cut that "human agent"
+ *   in any sentence ("your human agent was great") is a request. A bereavement_or_health model was trained the
+ *   same way and dropped: the lexicon finds 79 % of its examples, and out of fold it added 2 of the other 34.
+ * Blind sets B, D, E, F and G, the reviewers' routine sets and Banking77's test split are never trained on:
+ * they measure the result (`measured` below).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import createClassifier from 'wink-naive-bayes-text-classifier';
-import { MODEL_FLAGS, MODEL_THRESHOLDS, modelTokens, type ModelFlag } from '../src/modules/scoring/flag-model-tokens';
+import { MODEL_FLAGS, MODEL_THRESHOLDS, modelTokens, modelWords, type ModelFlag } from '../src/modules/scoring/flag-model-tokens';
 import { detectFlags } from '../src/modules/scoring/flags';
 import { joinSubjectAndBody, normalise } from '../src/modules/scoring/normalise';
 import labelled from '../src/modules/scoring/labelled-messages.json';
@@ -99,8 +101,9 @@ function fromLabelled(rows: LabelledRow[], flag: ModelFlag, source: string): Exa
   });
 }
 const readJson = <T>(...path: string[]) => JSON.parse(readFileSync(join(SETS, ...path), 'utf8')) as T;
-const complaintSets = ['f', 'g', 'h', 'i'].map((set) => ({ set, rows: readJson<{ text: string; language: string; complaint: boolean }[]>('model-training', `set-${set}.json`) }));
-const flagSets = FLAGS_TO_TRAIN.some((flag) => flag !== 'complaint') ? ['j', 'k', 'l', 'm', 'n'].map((set) => ({ set, rows: readJson<LabelledRow[]>('model-training', `set-${set}.json`) })) : [];
+/** Sets labelled for complaints only, and sets labelled with every flag. */
+const complaintSets = ['f', 'g', 'h', 'i', 'q', 'r'].map((set) => ({ set, rows: readJson<{ text: string; language: string; complaint: boolean }[]>('model-training', `set-${set}.json`) }));
+const flagSets = ['j', 'k', 'l', 'm', 'n', 'o', 'p'].map((set) => ({ set, rows: readJson<LabelledRow[]>('model-training', `set-${set}.json`) }));
 const blindA = readJson<LabelledRow[]>('blind-a.json');
 const blindC = readJson<LabelledRow[]>('blind-c.json');
 const bitext = loadBitext();
@@ -109,24 +112,49 @@ const banking77 = (() => {
   return rows.map((r) => ({ text: r[header.indexOf('text')], intent: r[header.indexOf('category')] }));
 })();
 
-/** The pool of one model, drawing its samples from `random` in a fixed order. */
+/**
+ * The texts that measure the models (blind sets B, D, E, F and G, the reviewers' routine sets, Banking77's test
+ * split), by their words: a training row with the same words is left out, so that short common lines written
+ * by more than one author ("agent", "how do I cancel my subscription") are never trained on either.
+ */
+const wordsOf = (text: string) => modelWords(normalise(text)).join(' ');
+const measured = new Set<string>();
+for (const set of ['b', 'd', 'e', 'f', 'g']) {
+  for (const r of readJson<LabelledRow[]>(`blind-${set}.json`)) measured.add(wordsOf(r.text)).add(wordsOf(joinSubjectAndBody(r.subject, r.text)));
+}
+for (const file of ['routine-for-dropped-phrases.json', 'routine-for-the-complaint-model.json', 'routine-for-the-flag-models.json']) {
+  for (const r of readJson<(string | { text: string })[]>('reviews', file)) measured.add(wordsOf(typeof r === 'string' ? r : r.text));
+}
+{
+  const [header, ...rows] = parseCsv(readFileSync(join(SETS, 'banking77', 'test.csv'), 'utf8'));
+  for (const r of rows) measured.add(wordsOf(r[header.indexOf('text')]));
+}
+
+/**
+ * The pool of one model, drawing its samples from `random` in a fixed order. A set labelled for complaints
+ * only says nothing of the other flags, so its routine rows teach another model only where no entry of that
+ * model's flag matches them ("There's a transaction on my account I don't recognise" is routine there); and
+ * Bitext's `recover_password` rows, many of which say the account was hacked, do not teach the fraud model.
+ */
 function poolFor(flag: ModelFlag, random: () => number): Example[] {
   const samples = flag === 'complaint' ? SAMPLE.complaint : SAMPLE.later;
   const pool: Example[] = [];
   for (const { set, rows } of complaintSets) {
     for (const r of rows) {
-      if (flag === 'complaint' || !r.complaint) pool.push({ text: r.text, flagged: flag === 'complaint' && r.complaint, source: `set-${set}`, language: r.language });
+      if (flag === 'complaint') pool.push({ text: r.text, flagged: r.complaint, source: `set-${set}`, language: r.language });
+      else if (!r.complaint && !detectFlags(normalise(r.text)).flags.includes(flag)) pool.push({ text: r.text, flagged: false, source: `set-${set}`, language: r.language });
     }
   }
   if (flag !== 'complaint') for (const { set, rows } of flagSets) pool.push(...fromLabelled(rows, flag, `set-${set}`));
   pool.push(...fromLabelled(labelled as LabelledRow[], flag, 'labelled'), ...fromLabelled(blindA, flag, 'blind-a'), ...fromLabelled(blindC, flag, 'blind-c'));
-  for (const r of sample(random, bitext.filter((r) => ROUTINE.test(r.intent)), samples.bitextRoutine)) pool.push({ text: r.utterance, flagged: false, source: 'bitext', language: 'en' });
+  const bitextRoutine = bitext.filter((r) => ROUTINE.test(r.intent) && !(flag === 'fraud_or_security' && r.intent === 'recover_password'));
+  for (const r of sample(random, bitextRoutine, samples.bitextRoutine)) pool.push({ text: r.utterance, flagged: false, source: 'bitext', language: 'en' });
   const routine = banking77.filter((r) => !FRAUD_OR_SECURITY_INTENTS.has(r.intent));
   for (const r of sample(random, routine, samples.banking77Routine)) pool.push({ text: r.text, flagged: false, source: 'banking77', language: 'en' });
   if (flag === 'fraud_or_security') {
     for (const r of sample(random, banking77.filter((r) => FRAUD_OR_SECURITY_INTENTS.has(r.intent)), BANKING77_FRAUD)) pool.push({ text: r.text, flagged: true, source: 'banking77', language: 'en' });
   }
-  return pool;
+  return pool.filter((e) => !measured.has(wordsOf(e.text)));
 }
 
 const prepare = (text: string) => modelTokens(normalise(text));
@@ -190,8 +218,8 @@ function report(flag: ModelFlag, pool: Example[], outOfFold: number[], threshold
 }
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
-/** Seeds fixed per model: complaint's 42 reproduces `scorer-2026.11.8`'s file. */
-const SEEDS: Record<ModelFlag, number> = { complaint: 42, human_requested: 43, safety: 44, fraud_or_security: 45, bereavement_or_health: 46 };
+/** A seed per model, so that training some of them leaves the others' files as they are. */
+const SEEDS: Record<ModelFlag, number> = { complaint: 42, human_requested: 43, safety: 44, fraud_or_security: 45 };
 for (const flag of FLAGS_TO_TRAIN) {
   const random = mulberry32(SEEDS[flag]);
   const pool = poolFor(flag, random);

@@ -1,4 +1,4 @@
-/** `wink-naive-bayes-text-classifier` ships no types; bench/train-complaint-model.ts uses this much of it. */
+/** `wink-naive-bayes-text-classifier` ships no types; bench/train-flag-models.ts uses this much of it. */
 declare module 'wink-naive-bayes-text-classifier' {
   interface NaiveBayesTextClassifier {
     definePrepTasks(tasks: ((input: string) => string[])[]): number;

@@ -1,9 +1,6 @@
-import bereavementOrHealth from './lexicons/flag-models/bereavement_or_health.json';
-import complaint from './lexicons/flag-models/complaint.json';
-import fraudOrSecurity from './lexicons/flag-models/fraud_or_security.json';
-import humanRequested from './lexicons/flag-models/human_requested.json';
-import safety from './lexicons/flag-models/safety.json';
-import { MODEL_FLAGS, modelWords, type ModelFlag } from './flag-model-tokens';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MODEL_FLAGS, modelWords } from './flag-model-tokens';
 
 export { MODEL_FLAGS, MODEL_THRESHOLDS, type ModelFlag } from './flag-model-tokens';
 
@@ -14,47 +11,50 @@ interface ModelFile {
   prior: number;
   weights: Record<string, number>;
 }
-const FILES: Record<ModelFlag, ModelFile> = {
-  complaint,
-  human_requested: humanRequested,
-  safety,
-  fraud_or_security: fraudOrSecurity,
-  bereavement_or_health: bereavementOrHealth,
-};
 const MODELS = MODEL_FLAGS.length;
-const priors = MODEL_FLAGS.map((flag) => FILES[flag].prior);
+/**
+ * A pair's key is its first word's index times this plus its second's: a small integer while word indices stay
+ * below it.
+ */
+const PAIR_KEY = 0x8000;
 
 /**
  * One table for every model, so that a text costs one string lookup per word and a number lookup per pair of
  * known words, whatever the number of models (strings as keys for both were most of the first model's time).
- * Words take the first indices; a pair's key is its first word's index times PAIR_KEY plus its second's.
- * Every word of a pair is in the table: a pair a model kept was seen twice, so each of its words was too.
+ * Words take the first indices. Every word of a pair is in the table: a pair a model kept was seen twice, so
+ * each of its words was too. The files are read here and not imported, so that once the table is built their
+ * 65,000 parsed weights are garbage rather than 4.5 MB held for the life of the process (tsconfig.build.json
+ * copies them into dist/).
  */
-const PAIR_KEY = 0x8000;
-const vocabulary = new Set<string>();
-for (const flag of MODEL_FLAGS) for (const token of Object.keys(FILES[flag].weights)) vocabulary.add(token);
-const tokens = [...vocabulary].sort((a, b) => Number(a.includes(' ')) - Number(b.includes(' ')));
-const wordCount = tokens.filter((token) => !token.includes(' ')).length;
-if (wordCount >= PAIR_KEY) throw new Error(`The flag models hold ${wordCount} words; pair keys index at most ${PAIR_KEY}`);
+function buildTable() {
+  const files = MODEL_FLAGS.map((flag) => JSON.parse(readFileSync(join(__dirname, 'lexicons', 'flag-models', `${flag}.json`), 'utf8')) as ModelFile);
+  const vocabulary = new Set<string>();
+  for (const file of files) for (const token of Object.keys(file.weights)) vocabulary.add(token);
+  const tokens = [...vocabulary].sort((a, b) => Number(a.includes(' ')) - Number(b.includes(' ')));
+  const wordCount = tokens.filter((token) => !token.includes(' ')).length;
+  if (wordCount >= PAIR_KEY) throw new Error(`The flag models hold ${wordCount} words; pair keys index at most ${PAIR_KEY}`);
 
-const wordIndex = new Map<string, number>();
-const pairIndex = new Map<number, number>();
-/** Row-major: token t's weight in model m is at t * MODELS + m, 0 where the model does not know the token. */
-const weights = new Float64Array(tokens.length * MODELS);
-/** Bit m is set where model m knows the token: a model that knows no token of a text gives odds 0. */
-const knownBy = new Uint8Array(tokens.length);
-/** Which call last counted each token: presence only, so a token counts once per text. */
-const countedIn = new Uint32Array(tokens.length);
-tokens.forEach((token, index) => {
-  MODEL_FLAGS.forEach((flag, m) => {
-    if (!Object.hasOwn(FILES[flag].weights, token)) return;
-    weights[index * MODELS + m] = FILES[flag].weights[token];
-    knownBy[index] |= 1 << m;
+  const wordIndex = new Map<string, number>();
+  const pairIndex = new Map<number, number>();
+  /** Row-major: token t's weight in model m is at t * MODELS + m, 0 where the model does not know the token. */
+  const weights = new Float64Array(tokens.length * MODELS);
+  /** Bit m is set where model m knows the token: a model that knows no token of a text gives odds 0. */
+  const knownBy = new Uint8Array(tokens.length);
+  tokens.forEach((token, index) => {
+    files.forEach((file, m) => {
+      if (!Object.hasOwn(file.weights, token)) return;
+      weights[index * MODELS + m] = file.weights[token];
+      knownBy[index] |= 1 << m;
+    });
+    const space = token.indexOf(' ');
+    if (space === -1) wordIndex.set(token, index);
+    else pairIndex.set(wordIndex.get(token.slice(0, space))! * PAIR_KEY + wordIndex.get(token.slice(space + 1))!, index);
   });
-  const space = token.indexOf(' ');
-  if (space === -1) wordIndex.set(token, index);
-  else pairIndex.set(wordIndex.get(token.slice(0, space))! * PAIR_KEY + wordIndex.get(token.slice(space + 1))!, index);
-});
+  return { priors: files.map((file) => file.prior), wordIndex, pairIndex, weights, knownBy, size: tokens.length };
+}
+const { priors, wordIndex, pairIndex, weights, knownBy, size } = buildTable();
+/** Which call last counted each token: presence only, so a token counts once per text. */
+const countedIn = new Uint32Array(size);
 let calls = 0;
 const sums = new Float64Array(MODELS);
 

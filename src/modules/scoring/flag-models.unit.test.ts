@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import bereavementOrHealth from './lexicons/flag-models/bereavement_or_health.json';
 import complaint from './lexicons/flag-models/complaint.json';
 import fraudOrSecurity from './lexicons/flag-models/fraud_or_security.json';
 import humanRequested from './lexicons/flag-models/human_requested.json';
@@ -16,7 +15,6 @@ const FILES: Record<ModelFlag, { prior: number; weights: Record<string, number> 
   human_requested: humanRequested,
   safety,
   fraud_or_security: fraudOrSecurity,
-  bereavement_or_health: bereavementOrHealth,
 };
 /** Each model as the training script defines it: the prior plus the weight of each distinct known token, or 0. */
 function oddsFromTokens(text: string): number[] {
@@ -88,7 +86,7 @@ describe('the models on routine messages reviewers wrote to catch them', () => {
     expect(routine.filter((text) => raisedBy(text, 'complaint')).length).toBeLessThanOrEqual(2);
   });
   // 200 routine messages in the words of requests for a person, safety, fraud and bereavement, 50 of each.
-  it.each(['human_requested', 'safety', 'fraud_or_security', 'bereavement_or_health'] as const)('the %s model raises at most 2 of 200 written in the words of all four (0 when it was trained)', (flag) => {
+  it.each(['human_requested', 'safety', 'fraud_or_security'] as const)('the %s model raises at most 2 of 200 written in the words of four flags', (flag) => {
     const routine = readReview('routine-for-the-flag-models.json') as { text: string; needsHuman: boolean }[];
     expect(routine.filter((r) => !r.needsHuman)).toHaveLength(200);
     expect(routine.filter((r) => raisedBy(r.text, flag)).map((r) => r.text).length).toBeLessThanOrEqual(2);

@@ -194,6 +194,8 @@ export function detectFlags(text: string): FlagResult {
     if (entry) {
       flags.unshift('human_requested');
       evidence.unshift({ flag: 'human_requested', match: `${entry.id}~spelling` });
+    } else if (corrected !== text && negatedMatch && !negated.includes('human_requested')) {
+      negated.push('human_requested');
     }
   }
   return { flags, evidence, negated };

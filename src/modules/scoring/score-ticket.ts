@@ -24,23 +24,12 @@ export function scoreTicket(input: ScoreInput): TicketScore {
   const folded = fold(text);
   const normalised = normaliseFolded(folded);
   const language = detectLanguage(text, folded);
-  const { flags, evidence, negated } = detectFlags(normalised);
-  // Customers put these in more wordings than a phrase list holds: where no entry matched, a model reads the
-  // words. It cannot read a negation, so where an entry matched only negated the customer has said no.
-  if (FLAG_MODEL_LANGUAGES.has(language)) {
-    const odds = flagModelOdds(normalised);
-    MODEL_FLAGS.forEach((flag, m) => {
-      if (odds[m] >= MODEL_THRESHOLDS[flag] && !flags.includes(flag) && !negated.includes(flag)) {
-        flags.push(flag);
-        evidence.push({ flag, match: `${flag}/model` });
-      }
-    });
-  }
+  const { flags, evidence } = flagsOf(normalised, language);
 
   const history = input.history ?? [];
   for (const message of history) {
     if (message.author !== 'customer') continue;
-    const earlier = detectFlags(normalise(message.body));
+    const earlier = flagsOf(normalise(message.body), detectLanguage(message.body));
     earlier.flags.forEach((flag, i) => {
       if (STICKY_FLAGS.has(flag) && !flags.includes(flag)) {
         flags.push(flag);
@@ -69,6 +58,25 @@ export function scoreTicket(input: ScoreInput): TicketScore {
     complexityFeatures,
     scorerVersion: SCORER_VERSION,
   };
+}
+
+/**
+ * The lexicon's flags of one message, and the models' where no entry of their flag matched: customers put
+ * these in more wordings than a phrase list holds. A model cannot read a negation, so where the request
+ * entries matched only negated ("no need to call me") the customer has said no to a person, and that model is
+ * not asked. The other flags' negation cues ("schon", "already") say nothing against the model's reading.
+ */
+function flagsOf(normalised: string, language: string): { flags: Flag[]; evidence: Evidence[] } {
+  const { flags, evidence, negated } = detectFlags(normalised);
+  if (!FLAG_MODEL_LANGUAGES.has(language)) return { flags, evidence };
+  const odds = flagModelOdds(normalised);
+  MODEL_FLAGS.forEach((flag, m) => {
+    if (odds[m] < MODEL_THRESHOLDS[flag] || flags.includes(flag)) return;
+    if (flag === 'human_requested' && negated.includes(flag)) return;
+    flags.push(flag);
+    evidence.push({ flag, match: `${flag}/model` });
+  });
+  return { flags, evidence };
 }
 
 function orderFlags(flags: Flag[]): Flag[] {

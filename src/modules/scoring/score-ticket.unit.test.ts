@@ -1,5 +1,7 @@
 import { scoreTicket, SCORER_VERSION } from '.';
 import { decideRoute } from '../routing/routing-policy';
+import { flagModelOdds, MODEL_FLAGS, MODEL_THRESHOLDS } from './flag-models';
+import { normalise } from './normalise';
 
 const score = (body: string, subject?: string) => scoreTicket({ body, subject });
 const flags = (body: string) => score(body).flags;
@@ -281,7 +283,7 @@ describe('fraud reports and requests for a person in plain words (scorer-2026.11
   });
 });
 
-describe('requests for a person, safety, fraud and bereavement in everyday words: the flag models (scorer-2026.11.9)', () => {
+describe('requests for a person, safety and fraud in everyday words: the flag models (scorer-2026.11.9)', () => {
   const modelRead = (text: string, flag: string) => score(text).evidence.some((e) => e.flag === flag && e.match === `${flag}/model`);
   it.each([
     ['Could somebody from your side give me a ring tomorrow? I would rather go through the contract on the phone.', 'human_requested'],
@@ -294,8 +296,6 @@ describe('requests for a person, safety, fraud and bereavement in everyday words
     ['The charger got so hot the plastic went soft and there is a brown mark on the desk.', 'safety'],
     ['After eating the meal kit my son came out in hives and his lips swelled up.', 'safety'],
     ['There is a login on my account from a phone I have never owned and my address was changed.', 'fraud_or_security'],
-    ['Mi madre está en cuidados paliativos y yo llevo sus cuentas.', 'bereavement_or_health'],
-    ['Mon père est en soins palliatifs, je gère ses contrats.', 'bereavement_or_health'],
   ]))('reads %s as %s where no entry matched, and sends it to a person', (text, flag) => {
     expect([modelRead(text, flag), flags(text), route(text)]).toEqual([true, expect.arrayContaining([flag]), 'human']);
   });
@@ -311,13 +311,33 @@ describe('requests for a person, safety, fraud and bereavement in everyday words
   ])('leaves %s to the AI', (text) => {
     expect(route(text)).toBe('ai');
   });
+  const requestOdds = (text: string) => flagModelOdds(normalise(text))[MODEL_FLAGS.indexOf('human_requested')];
+  // Each of these reads as a request to the model on its own (log2 odds above its threshold).
+  const NEGATED_REQUESTS = ['no quiero hablar con un agente, solo el enlace', 'ich möchte nicht mit einem Mitarbeiter sprechen'];
   it('does not overrule a request the customer negated: an entry that matched only negated keeps the model quiet', () => {
-    for (const text of ["I don't need to talk to anyone", 'no quiero hablar con un agente, solo el enlace', 'ich möchte nicht mit einem Mitarbeiter sprechen']) {
-      expect([text, modelRead(text, 'human_requested'), flags(text)]).toEqual([text, false, []]);
+    for (const text of NEGATED_REQUESTS) {
+      expect([text, requestOdds(text) > MODEL_THRESHOLDS.human_requested]).toEqual([text, true]);
+      expect([text, modelRead(text, 'human_requested'), flags(text), route(text)]).toEqual([text, false, [], 'ai']);
     }
   });
+  it('does not overrule it when the entry matched only after a typo was corrected either', () => {
+    for (const text of ['no quiero hablar con un agnete, solo el enlace', 'je ne veux pas parler à un conseiler', 'ich möchte nicht mit einem Mitarbieter sprechen']) {
+      expect([text, requestOdds(text) > MODEL_THRESHOLDS.human_requested]).toEqual([text, true]);
+      expect([text, flags(text), route(text)]).toEqual([text, [], 'ai']);
+    }
+  });
+  it('lets the complaint model read a complaint whatever negation cue the complaint entries saw ("schon" is one)', () => {
+    const text = 'Ich warte schon seit drei Wochen auf meine Erstattung, das ist jetzt schon das dritte Mal.';
+    expect([modelRead(text, 'complaint'), route(text)]).toEqual([true, 'human']);
+  });
+  it('keeps a sensitive flag a model raised on an earlier message of the thread', () => {
+    const earlier = 'After eating the meal kit my son came out in hives and his lips swelled up.';
+    const followUp = scoreTicket({ body: 'ok thanks', history: [{ author: 'customer', body: earlier }, { author: 'ai', body: 'Sorry to hear that.' }] });
+    expect([modelRead(earlier, 'safety'), followUp.flags, followUp.evidence]).toEqual([true, ['safety'], [{ flag: 'safety', match: 'safety/model' }]]);
+  });
   it('reads only the languages it was trained on: an Italian request goes to a person for its language, not as a request', () => {
-    const text = 'Qualcuno può chiamarmi domani per parlarne?';
+    const text = 'Vorrei parlare con una persona del vostro team, potete richiamarmi?';
+    expect(requestOdds(text)).toBeGreaterThan(MODEL_THRESHOLDS.human_requested);
     expect([modelRead(text, 'human_requested'), score(text).language, route(text)]).toEqual([false, 'it', 'human']);
   });
 });
