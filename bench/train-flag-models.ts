@@ -48,7 +48,7 @@ const MIN_COUNT = 2;
 /**
  * Rows drawn from Bitext and Banking77 per model. The later models take 600 routine rows of each: with 150 of
  * Banking77's, the fraud model learnt that a bank's words lean to fraud (its routine questions about declined or
- * pending payments went to people: 95.7 % of its train split's routine questions stayed with the AI, 98.3 % now).
+ * pending payments went to people: 95.7 % of its train split's routine questions stayed with the AI, 98.4 % now).
  */
 const SAMPLE = {
   complaint: { bitextRoutine: 200, banking77Routine: 150 },

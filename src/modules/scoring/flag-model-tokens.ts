@@ -13,7 +13,7 @@ export type ModelFlag = (typeof MODEL_FLAGS)[number];
  * about 1 in 700 or fewer of the routine training rows the lexicon raises nothing on (`npx tsx
  * bench/train-flag-models.ts --thresholds`), raised where that still read a routine look-alike of the scorer's
  * unit tests or the labelled table as a request (2 → 4) or as danger (6 → 10: "Perdi o bebê conforto no
- * aeroporto"). Not chosen on the blind sets (docs/scoring.md).
+ * aeroporto, vocês vendem outro?" reads 9.6). Not chosen on the blind sets (docs/scoring.md).
  */
 export const MODEL_THRESHOLDS: Readonly<Record<ModelFlag, number>> = {
   complaint: 12,

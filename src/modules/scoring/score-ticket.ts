@@ -29,7 +29,8 @@ export function scoreTicket(input: ScoreInput): TicketScore {
   const history = input.history ?? [];
   for (const message of history) {
     if (message.author !== 'customer') continue;
-    const earlier = flagsOf(normalise(message.body), detectLanguage(message.body));
+    // Read in the language of the latest message: detecting each earlier one's would cost more than the models.
+    const earlier = flagsOf(normalise(message.body), language);
     earlier.flags.forEach((flag, i) => {
       if (STICKY_FLAGS.has(flag) && !flags.includes(flag)) {
         flags.push(flag);
@@ -63,20 +64,30 @@ export function scoreTicket(input: ScoreInput): TicketScore {
 /**
  * The lexicon's flags of one message, and the models' where no entry of their flag matched: customers put
  * these in more wordings than a phrase list holds. A model cannot read a negation, so where the request
- * entries matched only negated ("no need to call me") the customer has said no to a person, and that model is
- * not asked. The other flags' negation cues ("schon", "already") say nothing against the model's reading.
+ * entries matched only negated ("no need to call me") the request model reads only the sentences without such
+ * a match: the customer has said no to a person there, and may still ask for one in another sentence. The
+ * other flags' negation cues ("schon", "already") say nothing against a model's reading, so they do not stop it.
  */
 function flagsOf(normalised: string, language: string): { flags: Flag[]; evidence: Evidence[] } {
   const { flags, evidence, negated } = detectFlags(normalised);
   if (!FLAG_MODEL_LANGUAGES.has(language)) return { flags, evidence };
   const odds = flagModelOdds(normalised);
+  if (negated.includes('human_requested')) odds[REQUEST] = requestOddsOutsideRefusals(normalised);
   MODEL_FLAGS.forEach((flag, m) => {
     if (odds[m] < MODEL_THRESHOLDS[flag] || flags.includes(flag)) return;
-    if (flag === 'human_requested' && negated.includes(flag)) return;
     flags.push(flag);
     evidence.push({ flag, match: `${flag}/model` });
   });
   return { flags, evidence };
+}
+
+const REQUEST = MODEL_FLAGS.indexOf('human_requested');
+const SENTENCE_END = /[.!?;\n]+/;
+
+/** The request model's odds over the sentences in which no request entry matched only negated; 0 if none is left. */
+function requestOddsOutsideRefusals(normalised: string): number {
+  const kept = normalised.split(SENTENCE_END).filter((sentence) => !detectFlags(sentence).negated.includes('human_requested'));
+  return kept.length === 0 ? 0 : flagModelOdds(kept.join(' . '))[REQUEST];
 }
 
 function orderFlags(flags: Flag[]): Flag[] {

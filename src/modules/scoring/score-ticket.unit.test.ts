@@ -326,6 +326,10 @@ describe('requests for a person, safety and fraud in everyday words: the flag mo
       expect([text, flags(text), route(text)]).toEqual([text, [], 'ai']);
     }
   });
+  it('still reads a request in another sentence of a message that declined one', () => {
+    const text = "I don't need to talk to a person about the invoice. Could somebody from your side give me a ring tomorrow about the contract?";
+    expect([modelRead(text, 'human_requested'), route(text)]).toEqual([true, 'human']);
+  });
   it('lets the complaint model read a complaint whatever negation cue the complaint entries saw ("schon" is one)', () => {
     const text = 'Ich warte schon seit drei Wochen auf meine Erstattung, das ist jetzt schon das dritte Mal.';
     expect([modelRead(text, 'complaint'), route(text)]).toEqual([true, 'human']);
