@@ -91,4 +91,10 @@ describe('the models on routine messages reviewers wrote to catch them', () => {
     expect(routine.filter((r) => !r.needsHuman)).toHaveLength(200);
     expect(routine.filter((r) => raisedBy(r.text, flag)).map((r) => r.text).length).toBeLessThanOrEqual(2);
   });
+  // 80 routine messages that a dropped round of complaint and fraud phrases caught.
+  it('all four models together raise at most 2 of the 80 routine messages written against a dropped round of phrases (1 when trained)', () => {
+    const routine = readReview('routine-for-dropped-phrases.json') as string[];
+    expect(routine).toHaveLength(80);
+    expect(routine.filter((text) => scoreTicket({ body: text }).evidence.some((e) => e.match.endsWith('/model'))).length).toBeLessThanOrEqual(2);
+  });
 });
