@@ -6,13 +6,10 @@
  * share of routine questions, the flag's recall and precision, the human share per intent and, with
  * --misses, every routing error. Tune on train only: the test split's texts and misses stay unread.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { scoreTicket } from '../src/modules/scoring';
 import { decideRoute, DEFAULT_POLICY } from '../src/modules/routing/routing-policy';
-import { parseCsv } from './csv';
 import { PLAIN_CUSTOMER, pct } from './routing-figures';
-import { FRAUD_OR_SECURITY_INTENTS } from './banking77-intents';
+import { FRAUD_OR_SECURITY_INTENTS, loadBanking77 } from './banking77';
 
 const split = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? 'train';
 if (split !== 'train' && split !== 'test') {
@@ -21,14 +18,7 @@ if (split !== 'train' && split !== 'test') {
 }
 const SHOW_MISSES = process.argv.includes('--misses');
 
-const file = join(__dirname, 'routing-sets', 'banking77', `${split}.csv`);
-const [header, ...rows] = parseCsv(readFileSync(file, 'utf8'));
-const textCol = header.indexOf('text');
-const intentCol = header.indexOf('category');
-
-const judged = rows.map((row) => {
-  const text = row[textCol];
-  const intent = row[intentCol];
+const judged = loadBanking77(split).map(({ text, intent }) => {
   const score = scoreTicket({ body: text });
   const decision = decideRoute(score, PLAIN_CUSTOMER, DEFAULT_POLICY);
   return {

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import labelled from '../src/modules/scoring/labelled-messages.json';
+import { mulberry32 } from './seeded-random';
 
 export const SUBJECT = 'Question about my order';
 
@@ -60,13 +61,7 @@ const kindOf = (i: number) => (i % 25 === 24 ? EN : KINDS[i % 5]);
  * cheaper than it is. Texts repeat only by chance (2 of 450,000 did).
  */
 function composeText(i: number, use: (row: Row) => void): void {
-  let state = Math.imul(i + 1, 0x9e3779b1);
-  const random = () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = mulberry32(Math.imul(i + 1, 0x9e3779b1));
   const { openers, rows, maxTarget } = kindOf(i);
   const target = MIN_BYTES + random() * (maxTarget - MIN_BYTES);
   let bytes = -1;

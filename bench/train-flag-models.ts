@@ -36,8 +36,8 @@ import { detectFlags } from '../src/modules/scoring/flags';
 import { joinSubjectAndBody, normalise } from '../src/modules/scoring/normalise';
 import labelled from '../src/modules/scoring/labelled-messages.json';
 import { loadBitext, ROUTINE } from './bitext';
-import { parseCsv } from './csv';
-import { FRAUD_OR_SECURITY_INTENTS } from './banking77-intents';
+import { FRAUD_OR_SECURITY_INTENTS, loadBanking77 } from './banking77';
+import { mulberry32 } from './seeded-random';
 
 const SETS = join(__dirname, 'routing-sets');
 const OUT = join(__dirname, '..', 'src', 'modules', 'scoring', 'lexicons', 'flag-models');
@@ -67,15 +67,6 @@ interface Example {
   language?: string;
 }
 
-function mulberry32(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function sample<T>(random: () => number, items: T[], n: number): T[] {
   const copy = [...items];
   for (let i = copy.length - 1; i > 0; i--) {
@@ -107,10 +98,7 @@ const flagSets = ['j', 'k', 'l', 'm', 'n', 'o', 'p'].map((set) => ({ set, rows: 
 const blindA = readJson<LabelledRow[]>('blind-a.json');
 const blindC = readJson<LabelledRow[]>('blind-c.json');
 const bitext = loadBitext();
-const banking77 = (() => {
-  const [header, ...rows] = parseCsv(readFileSync(join(SETS, 'banking77', 'train.csv'), 'utf8'));
-  return rows.map((r) => ({ text: r[header.indexOf('text')], intent: r[header.indexOf('category')] }));
-})();
+const banking77 = loadBanking77('train');
 
 /**
  * The texts that measure the models (blind sets B, D, E, F and G, the reviewers' routine sets, Banking77's test
@@ -125,10 +113,7 @@ for (const set of ['b', 'd', 'e', 'f', 'g']) {
 for (const file of ['routine-for-dropped-phrases.json', 'routine-for-the-complaint-model.json', 'routine-for-the-flag-models.json']) {
   for (const r of readJson<(string | { text: string })[]>('reviews', file)) measured.add(wordsOf(typeof r === 'string' ? r : r.text));
 }
-{
-  const [header, ...rows] = parseCsv(readFileSync(join(SETS, 'banking77', 'test.csv'), 'utf8'));
-  for (const r of rows) measured.add(wordsOf(r[header.indexOf('text')]));
-}
+for (const r of loadBanking77('test')) measured.add(wordsOf(r.text));
 
 /**
  * The pool of one model, drawing its samples from `random` in a fixed order. A set labelled for complaints
