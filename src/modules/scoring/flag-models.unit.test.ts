@@ -1,21 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import complaint from './lexicons/flag-models/complaint.json';
-import fraudOrSecurity from './lexicons/flag-models/fraud_or_security.json';
-import humanRequested from './lexicons/flag-models/human_requested.json';
-import safety from './lexicons/flag-models/safety.json';
 import { flagModelOdds, MODEL_FLAGS, type ModelFlag } from './flag-models';
 import { modelTokens } from './flag-model-tokens';
 import { normalise } from './normalise';
 import { scoreTicket } from './score-ticket';
 
-const FILES: Record<ModelFlag, { prior: number; weights: Record<string, number> }> = {
-  complaint,
-  human_requested: humanRequested,
-  safety,
-  fraud_or_security: fraudOrSecurity,
-};
+/** The files as the training script wrote them, one per flag of `MODEL_FLAGS`. */
+const FILES = Object.fromEntries(
+  MODEL_FLAGS.map((flag) => [flag, JSON.parse(readFileSync(join(__dirname, 'lexicons', 'flag-models', `${flag}.json`), 'utf8'))]),
+) as Record<ModelFlag, { prior: number; weights: Record<string, number> }>;
 /** Each model as the training script defines it: the prior plus the weight of each distinct known token, or 0. */
 function oddsFromTokens(text: string): number[] {
   const tokens = modelTokens(normalise(text));
@@ -89,7 +83,7 @@ describe('the models on routine messages reviewers wrote to catch them', () => {
   it.each(['human_requested', 'safety', 'fraud_or_security'] as const)('the %s model raises at most 2 of 200 written in the words of four flags', (flag) => {
     const routine = readReview('routine-for-the-flag-models.json') as { text: string; needsHuman: boolean }[];
     expect(routine.filter((r) => !r.needsHuman)).toHaveLength(200);
-    expect(routine.filter((r) => raisedBy(r.text, flag)).map((r) => r.text).length).toBeLessThanOrEqual(2);
+    expect(routine.filter((r) => raisedBy(r.text, flag)).length).toBeLessThanOrEqual(2);
   });
   // 80 routine messages that a dropped round of complaint and fraud phrases caught.
   it('all four models together raise at most 2 of the 80 routine messages written against a dropped round of phrases (1 when trained)', () => {

@@ -287,16 +287,15 @@ describe('requests for a person, safety and fraud in everyday words: the flag mo
   const modelRead = (text: string, flag: string) => score(text).evidence.some((e) => e.flag === flag && e.match === `${flag}/model`);
   it.each([
     ['Could somebody from your side give me a ring tomorrow? I would rather go through the contract on the phone.', 'human_requested'],
-    'Is anybody actually reading these messages? I keep getting the same automatic reply.',
-    '¿Podría alguien de la oficina revisar el contrato conmigo por teléfono?',
-    "J'aimerais en discuter de vive voix avec quelqu'un de chez vous.",
-    'Kann mich bitte jemand aus Ihrem Team zurückrufen? Das möchte ich lieber am Telefon klären.',
-    'Gostaria que alguém da loja me telefonasse ainda hoje.',
-  ].map((t) => (Array.isArray(t) ? t : [t, 'human_requested'])).concat([
+    ['Is anybody actually reading these messages? I keep getting the same automatic reply.', 'human_requested'],
+    ['¿Podría alguien de la oficina revisar el contrato conmigo por teléfono?', 'human_requested'],
+    ["J'aimerais en discuter de vive voix avec quelqu'un de chez vous.", 'human_requested'],
+    ['Kann mich bitte jemand aus Ihrem Team zurückrufen? Das möchte ich lieber am Telefon klären.', 'human_requested'],
+    ['Gostaria que alguém da loja me telefonasse ainda hoje.', 'human_requested'],
     ['The charger got so hot the plastic went soft and there is a brown mark on the desk.', 'safety'],
     ['After eating the meal kit my son came out in hives and his lips swelled up.', 'safety'],
     ['There is a login on my account from a phone I have never owned and my address was changed.', 'fraud_or_security'],
-  ]))('reads %s as %s where no entry matched, and sends it to a person', (text, flag) => {
+  ])('reads %s as %s where no entry matched, and sends it to a person', (text, flag) => {
     expect([modelRead(text, flag), flags(text), route(text)]).toEqual([true, expect.arrayContaining([flag]), 'human']);
   });
   it.each([
