@@ -61,6 +61,17 @@ describe('flagModelOdds', () => {
       { numRuns: 500 },
     );
   });
+  it('splits any text into words as modelWords does, where words run into digits, apostrophes and letters it does not read', () => {
+    const known = [...new Set(MODEL_FLAGS.flatMap((flag) => Object.keys(FILES[flag].weights).filter((t) => !t.includes(' ')).slice(0, 60)))];
+    const piece = fc.oneof(fc.constantFrom(...known), fc.constantFrom('0', '7', '2024', "'", "'s", 'ß', 'ñ', 'é', 'æ', 'привет', '日本', '!', '?', '.', '-', '_', ' ', '\n'));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const text = pieces.join('');
+        expect(flagModelOdds(normalise(text))).toEqual(closeTo(oddsFromTokens(text)));
+      }),
+      { numRuns: 1000 },
+    );
+  });
   it('counts a repeated word once, as it was trained (presence, not frequency)', () => {
     const once = flagModelOdds(normalise('nobody'));
     const pair = MODEL_FLAGS.map((flag) => FILES[flag].weights['nobody nobody'] ?? 0);
