@@ -188,17 +188,38 @@ export function detectFlags(text: string): FlagResult {
     }
   }
   // Last, because it reads another text and so replaces the word prefixes the loop shares.
-  if (!flags.includes('human_requested') && text.length <= SPELLING_MAX_CHARS) {
-    const corrected = HUMAN_REQUEST_SPELLER.correct(text);
-    const entry = corrected === text ? undefined : (firstMatch(corrected, HUMAN_REQUEST_LEXICON, wordPrefixes(corrected)) ?? wholeMessageRequest(corrected));
-    if (entry) {
+  if (!flags.includes('human_requested')) {
+    const spelled = spelledRequest(text);
+    if (spelled.entry) {
       flags.unshift('human_requested');
-      evidence.unshift({ flag: 'human_requested', match: `${entry.id}~spelling` });
-    } else if (corrected !== text && negatedMatch && !negated.includes('human_requested')) {
+      evidence.unshift({ flag: 'human_requested', match: `${spelled.entry.id}~spelling` });
+    } else if (spelled.negated && !negated.includes('human_requested')) {
       negated.push('human_requested');
     }
   }
   return { flags, evidence, negated };
+}
+
+/**
+ * What the request entries find in a chat-length text once its request words are spelled right: the entry,
+ * or whether they matched only negated. Nothing when the text is longer or has no word to correct.
+ */
+function spelledRequest(text: string): { entry: Entry | undefined; negated: boolean } {
+  if (text.length > SPELLING_MAX_CHARS) return { entry: undefined, negated: false };
+  const corrected = HUMAN_REQUEST_SPELLER.correct(text);
+  if (corrected === text) return { entry: undefined, negated: false };
+  const entry = firstMatch(corrected, HUMAN_REQUEST_LEXICON, wordPrefixes(corrected)) ?? wholeMessageRequest(corrected);
+  return { entry, negated: !entry && negatedMatch };
+}
+
+/**
+ * Whether the request entries matched the text only where the customer negated them: what
+ * `detectFlags(text).negated.includes('human_requested')` says, without running the other eight lexicons.
+ */
+export function requestNegated(text: string): boolean {
+  const entry = firstMatch(text, HUMAN_REQUEST_LEXICON, wordPrefixes(text)) ?? wholeMessageRequest(text);
+  if (entry) return false;
+  return negatedMatch || spelledRequest(text).negated;
 }
 
 function wholeMessageRequest(text: string): Entry | undefined {

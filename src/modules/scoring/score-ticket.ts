@@ -1,5 +1,5 @@
 import { scoreComplexity } from './complexity';
-import { detectDissatisfaction, detectFlags, detectTopics } from './flags';
+import { detectDissatisfaction, detectFlags, detectTopics, requestNegated } from './flags';
 import { FLAG_MODEL_LANGUAGES, flagModelOdds, MODEL_FLAGS, MODEL_THRESHOLDS } from './flag-models';
 import { detectLanguage } from './language';
 import { fold, joinSubjectAndBody, normalise, normaliseFolded } from './normalise';
@@ -86,7 +86,7 @@ const SENTENCE_END = /[.!?;\n]+/;
 
 /** The request model's odds over the sentences in which no request entry matched only negated; 0 if none is left. */
 function requestOddsOutsideRefusals(normalised: string): number {
-  const kept = normalised.split(SENTENCE_END).filter((sentence) => !detectFlags(sentence).negated.includes('human_requested'));
+  const kept = normalised.split(SENTENCE_END).filter((sentence) => !requestNegated(sentence));
   return kept.length === 0 ? 0 : flagModelOdds(kept.join(' . '))[REQUEST];
 }
 
