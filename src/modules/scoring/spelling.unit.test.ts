@@ -1,3 +1,5 @@
+import levenshtein from 'damerau-levenshtein';
+import fc from 'fast-check';
 import { Speller, wordsOfPatterns } from './spelling';
 
 describe('Speller', () => {
@@ -25,6 +27,35 @@ describe('Speller', () => {
     const ambiguous = new Speller(['talk', 'tale']);
     expect(ambiguous.correct('talt')).toBe('talt');
     expect(ambiguous.correct('tlak')).toBe('talk');
+  });
+});
+
+describe('Speller, against every vocabulary word', () => {
+  const vocabulary = ['talk', 'speak', 'person', 'human', 'agent', 'someone', 'with', 'representative', "someone's", 'tale'];
+  const speller = new Speller(vocabulary);
+  /** What correcting a word means, by comparing it with every vocabulary word. */
+  const expected = (word: string) => {
+    if (word.length < 4 || vocabulary.includes(word)) return word;
+    const near = vocabulary.filter((v) => levenshtein(word, v).steps === 1);
+    return near.length === 1 ? near[0] : word;
+  };
+  const letter = fc.constantFrom(...'aeiknoprstw\''.split(''));
+  const typo = fc.tuple(fc.constantFrom(...vocabulary), fc.nat(), letter, fc.constantFrom('drop', 'add', 'change', 'swap')).map(([word, at, c, kind]) => {
+    const i = at % word.length;
+    if (kind === 'drop') return word.slice(0, i) + word.slice(i + 1);
+    if (kind === 'add') return word.slice(0, i) + c + word.slice(i);
+    if (kind === 'change') return word.slice(0, i) + c + word.slice(i + 1);
+    return i + 1 < word.length ? word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2) : word;
+  });
+
+  it('corrects a word exactly when one vocabulary word, and only one, is one typo away', () => {
+    fc.assert(
+      // A text's words begin with a letter ("'alk" holds the word "alk", too short to correct).
+      fc.property(fc.oneof(typo, fc.array(letter, { minLength: 4, maxLength: 16 }).map((letters) => letters.join(''))).filter((word) => /^[a-z]/.test(word)), (word) => {
+        expect(speller.correct(word)).toBe(expected(word));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 
