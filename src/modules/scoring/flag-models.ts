@@ -60,45 +60,41 @@ function buildTable() {
  */
 class WordTable {
   private readonly mask: number;
-  private readonly slotWord: Int32Array;
-  private readonly slotHash: Int32Array;
-  private readonly wordAt: Int32Array;
-  private readonly wordLength: Int32Array;
+  /**
+   * Per slot, SLOT numbers: the word's index (-1 in an empty slot), its hash, where its characters begin in
+   * `characters` and its length; side by side, so that a probe costs one cache miss and not four.
+   */
+  private readonly slots: Int32Array;
   private readonly characters: Uint8Array;
 
   constructor(words: readonly string[]) {
     let slots = 1;
     while (slots < 4 * words.length) slots *= 2;
     this.mask = slots - 1;
-    this.slotWord = new Int32Array(slots).fill(-1);
-    this.slotHash = new Int32Array(slots);
-    this.wordAt = new Int32Array(words.length);
-    this.wordLength = new Int32Array(words.length);
-    const joined = words.join('');
+    this.slots = new Int32Array(slots * SLOT);
+    for (let slot = 0; slot < slots; slot++) this.slots[slot * SLOT] = -1;
     // modelWords yields only [a-z0-9'!?], so a byte per character holds every word.
-    this.characters = Uint8Array.from(joined, (c) => c.charCodeAt(0));
+    this.characters = Uint8Array.from(words.join(''), (c) => c.charCodeAt(0));
     let at = 0;
     words.forEach((word, index) => {
-      this.wordAt[index] = at;
-      this.wordLength[index] = word.length;
-      at += word.length;
       let hash = HASH_SEED;
       for (let i = 0; i < word.length; i++) hash = hashStep(hash, word.charCodeAt(i));
       let slot = hash & this.mask;
-      while (this.slotWord[slot] !== -1) slot = (slot + 1) & this.mask;
-      this.slotWord[slot] = index;
-      this.slotHash[slot] = hash;
+      while (this.slots[slot * SLOT] !== -1) slot = (slot + 1) & this.mask;
+      this.slots.set([index, hash, at, word.length], slot * SLOT);
+      at += word.length;
     });
   }
 
   /** The index of the word `text` holds from `start` to `end`, whose characters hash to `hash`, or -1. */
   find(text: string, start: number, end: number, hash: number): number {
     for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
-      const index = this.slotWord[slot];
+      const base = slot * SLOT;
+      const index = this.slots[base];
       if (index === -1) return -1;
-      if (this.slotHash[slot] !== hash || this.wordLength[index] !== end - start) continue;
+      if (this.slots[base + 1] !== hash || this.slots[base + 3] !== end - start) continue;
       let i = start;
-      for (let at = this.wordAt[index]; i < end && text.charCodeAt(i) === this.characters[at]; i++, at++);
+      for (let at = this.slots[base + 2]; i < end && text.charCodeAt(i) === this.characters[at]; i++, at++);
       if (i === end) return index;
     }
   }
@@ -111,6 +107,8 @@ class WordTable {
   }
 }
 
+const SLOT = 4;
+
 /** FNV-1a, 32 bits. */
 const HASH_SEED = 0x811c9dc5 | 0;
 const hashStep = (hash: number, code: number) => Math.imul(hash ^ code, 0x01000193);
@@ -118,20 +116,19 @@ const hashStep = (hash: number, code: number) => Math.imul(hash ^ code, 0x010001
 /** Pair indices by pair key, open addressing at most a quarter full: a `Map`'s number hashing cost as much as the words' look-ups. */
 class PairTable {
   private readonly mask: number;
-  private readonly keys: Int32Array;
-  private readonly values: Int32Array;
+  /** Per slot, the pair's key (-1 in an empty slot) and then its index, side by side for one cache miss per probe. */
+  private readonly slots: Int32Array;
 
   constructor(pairs: readonly [key: number, index: number][]) {
     let slots = 1;
     while (slots < 4 * pairs.length) slots *= 2;
     this.mask = slots - 1;
-    this.keys = new Int32Array(slots).fill(-1);
-    this.values = new Int32Array(slots);
+    this.slots = new Int32Array(slots * 2).fill(-1);
     for (const [key, index] of pairs) {
       let slot = this.slotOf(key);
-      while (this.keys[slot] !== -1) slot = (slot + 1) & this.mask;
-      this.keys[slot] = key;
-      this.values[slot] = index;
+      while (this.slots[slot * 2] !== -1) slot = (slot + 1) & this.mask;
+      this.slots[slot * 2] = key;
+      this.slots[slot * 2 + 1] = index;
     }
   }
 
@@ -142,8 +139,8 @@ class PairTable {
   /** The index of the pair with this key, or -1. */
   find(key: number): number {
     for (let slot = this.slotOf(key); ; slot = (slot + 1) & this.mask) {
-      const stored = this.keys[slot];
-      if (stored === key) return this.values[slot];
+      const stored = this.slots[slot * 2];
+      if (stored === key) return this.slots[slot * 2 + 1];
       if (stored === -1) return -1;
     }
   }
