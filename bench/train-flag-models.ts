@@ -111,7 +111,7 @@ const measured = new Set<string>();
 for (const set of ['b', 'd', 'e', 'f', 'g', 'h']) {
   for (const r of readJson<LabelledRow[]>(`blind-${set}.json`)) measured.add(wordsOf(r.text)).add(wordsOf(joinSubjectAndBody(r.subject, r.text)));
 }
-for (const file of ['routine-for-dropped-phrases.json', 'routine-for-the-complaint-model.json', 'routine-for-the-flag-models.json']) {
+for (const file of ['routine-for-dropped-phrases.json', 'routine-for-the-complaint-model.json', 'routine-for-the-flag-models.json', 'routine-in-health-and-insurance-words.json']) {
   for (const r of readJson<(string | { text: string })[]>('reviews', file)) measured.add(wordsOf(typeof r === 'string' ? r : r.text));
 }
 for (const r of loadBanking77('test')) measured.add(wordsOf(r.text));
