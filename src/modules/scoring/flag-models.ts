@@ -107,6 +107,7 @@ class WordTable {
   }
 }
 
+/** Numbers per slot of a WordTable. */
 const SLOT = 4;
 
 /** FNV-1a, 32 bits. */
@@ -184,6 +185,8 @@ const Z = 122;
 const APOSTROPHE = 39;
 const DIGIT_0 = 48;
 const DIGIT_9 = 57;
+const EXCLAMATION_MARK = 33;
+const QUESTION_MARK = 63;
 
 /**
  * Each model's naive Bayes log2 odds that a message carries its flag rather than being a routine question, in
@@ -225,8 +228,8 @@ export function flagModelOdds(normalised: string): number[] {
     }
     if (inDigits) count(ZERO);
     inDigits = false;
-    if (c === 33) count(EXCLAMATION);
-    else if (c === 63) count(QUESTION);
+    if (c === EXCLAMATION_MARK) count(EXCLAMATION);
+    else if (c === QUESTION_MARK) count(QUESTION);
   }
   const odds = new Array<number>(MODELS);
   for (let m = 0; m < MODELS; m++) odds[m] = known & (1 << m) ? sums[m] + priors[m] : 0;
