@@ -16,7 +16,6 @@ export const FRAUD_OR_SECURITY_INTENTS = new Set([
   'lost_or_stolen_phone',
 ]);
 
-
 /** One split's questions and their intents. */
 export function loadBanking77(split: 'train' | 'test'): { text: string; intent: string }[] {
   const [header, ...rows] = parseCsv(readFileSync(join(__dirname, 'routing-sets', 'banking77', `${split}.csv`), 'utf8'));

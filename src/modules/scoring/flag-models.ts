@@ -153,7 +153,6 @@ const EXCLAMATION = words.index('!');
 const QUESTION = words.index('?');
 /** Which call last counted each token: presence only, so a token counts once per text. */
 const countedIn = new Uint32Array(size);
-let calls = 0;
 let call = 0;
 const sums = new Float64Array(MODELS);
 let known = 0;
@@ -196,11 +195,11 @@ const QUESTION_MARK = 63;
  * of digits is the word "0"; "!" and "?" are words) without cutting it into strings.
  */
 export function flagModelOdds(normalised: string): number[] {
-  if (calls === 0xffffffff) {
+  if (call === 0xffffffff) {
     countedIn.fill(0);
-    calls = 0;
+    call = 0;
   }
-  call = ++calls;
+  call++;
   sums.fill(0);
   known = 0;
   previous = -1;

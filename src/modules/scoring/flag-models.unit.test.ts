@@ -96,16 +96,14 @@ describe('the models on routine messages reviewers wrote to catch them', () => {
     expect(routine.filter((r) => !r.needsHuman)).toHaveLength(200);
     expect(routine.filter((r) => raisedBy(r.text, flag)).length).toBeLessThanOrEqual(2);
   });
-  // 240 routine questions for insurers, a pharmacy, clinics and a gym in the words of injuries, illness and death.
-  it('all four models together raise at most 2 of 240 routine questions in health and insurance words (0 when trained)', () => {
-    const routine = readReview('routine-in-health-and-insurance-words.json') as { text: string }[];
-    expect(routine).toHaveLength(240);
-    expect(routine.filter((r) => scoreTicket({ body: r.text }).evidence.some((e) => e.match.endsWith('/model'))).length).toBeLessThanOrEqual(2);
-  });
-  // 80 routine messages that a dropped round of complaint and fraud phrases caught.
-  it('all four models together raise at most 2 of the 80 routine messages written against a dropped round of phrases (1 when trained)', () => {
-    const routine = readReview('routine-for-dropped-phrases.json') as string[];
-    expect(routine).toHaveLength(80);
+  // 240 routine questions for insurers, a pharmacy, clinics and a gym in the words of injuries, illness and death
+  // (0 when trained); 80 routine messages that a dropped round of complaint and fraud phrases caught (1 when trained).
+  it.each([
+    ['routine-in-health-and-insurance-words.json', 240],
+    ['routine-for-dropped-phrases.json', 80],
+  ])('all four models together raise at most 2 of the routine messages of %s (%i)', (file, size) => {
+    const routine = readReview(file).map((row) => (typeof row === 'string' ? row : (row as { text: string }).text));
+    expect(routine).toHaveLength(size);
     expect(routine.filter((text) => scoreTicket({ body: text }).evidence.some((e) => e.match.endsWith('/model'))).length).toBeLessThanOrEqual(2);
   });
 });
