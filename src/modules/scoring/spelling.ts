@@ -3,6 +3,17 @@ import levenshtein from 'damerau-levenshtein';
 /** Shorter words have too many neighbours one typo away ("tall" and "talk" are; "cat" and "car"). */
 const MIN_WORD_LENGTH = 4;
 const WORD = /[a-z][a-z']{3,}/g;
+/**
+ * How many words' corrections are remembered. Customers write the same few thousand words over and over,
+ * and working out an unknown word's costs a new string per letter; the memory is cleared when full, so a
+ * stream of unusual words cannot grow it.
+ */
+const REMEMBERED_WORDS = 20_000;
+/**
+ * Longer words are worked out every time: V8 may keep a word of 13 characters or more as a slice of the
+ * message it was cut from, and remembering it would keep the whole message in memory.
+ */
+const REMEMBERED_MAX_LENGTH = 12;
 
 /**
  * Corrects the words of a normalised text that are one typo (a letter missing, extra, wrong, or two
@@ -14,15 +25,31 @@ const WORD = /[a-z][a-z']{3,}/g;
 export class Speller {
   private readonly vocabulary: ReadonlySet<string>;
   private readonly byDeletion = new Map<string, string[]>();
+  /** Each word's correction as worked out before; '' for none. */
+  private readonly remembered = new Map<string, string>();
 
-  constructor(words: Iterable<string>) {
+  constructor(
+    words: Iterable<string>,
+    private readonly rememberedWords = REMEMBERED_WORDS,
+  ) {
     this.vocabulary = new Set([...words].filter((w) => w.length >= MIN_WORD_LENGTH));
     for (const word of this.vocabulary) for (const key of [word, ...deletions(word)]) this.add(key, word);
   }
 
   /** The text with its correctable words corrected; the same string when there were none. */
   correct(text: string): string {
-    return text.replace(WORD, (word) => this.correctWord(word) ?? word);
+    return text.replace(WORD, (word) => this.correctionOf(word) || word);
+  }
+
+  private correctionOf(word: string): string {
+    if (word.length > REMEMBERED_MAX_LENGTH) return this.correctWord(word) ?? '';
+    let correction = this.remembered.get(word);
+    if (correction === undefined) {
+      correction = this.correctWord(word) ?? '';
+      if (this.remembered.size >= this.rememberedWords) this.remembered.clear();
+      this.remembered.set(word, correction);
+    }
+    return correction;
   }
 
   private correctWord(word: string): string | undefined {

@@ -48,13 +48,26 @@ describe('Speller, against every vocabulary word', () => {
     return i + 1 < word.length ? word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2) : word;
   });
 
+  // A text's words begin with a letter ("'alk" holds the word "alk", too short to correct).
+  const word = fc.oneof(typo, fc.array(letter, { minLength: 4, maxLength: 16 }).map((letters) => letters.join(''))).filter((w) => /^[a-z]/.test(w));
+
   it('corrects a word exactly when one vocabulary word, and only one, is one typo away', () => {
     fc.assert(
-      // A text's words begin with a letter ("'alk" holds the word "alk", too short to correct).
-      fc.property(fc.oneof(typo, fc.array(letter, { minLength: 4, maxLength: 16 }).map((letters) => letters.join(''))).filter((word) => /^[a-z]/.test(word)), (word) => {
-        expect(speller.correct(word)).toBe(expected(word));
+      fc.property(word, (w) => {
+        expect(speller.correct(w)).toBe(expected(w));
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('answers the same for words it has seen before, also once its memory of them has filled and been cleared', () => {
+    const forgetful = new Speller(vocabulary, 5);
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 12 }), (words) => {
+        // Each word twice: the second answer comes from memory, unless the memory was cleared in between.
+        for (const w of [...words, ...words]) expect(forgetful.correct(w)).toBe(expected(w));
+      }),
+      { numRuns: 500 },
     );
   });
 });
