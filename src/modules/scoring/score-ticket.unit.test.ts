@@ -154,6 +154,27 @@ describe('indirect and implicit signals (scorer-2026.11.3)', () => {
   });
 });
 
+describe('a burial, and grandparents by their everyday names (scorer-2026.11.11)', () => {
+  it.each([
+    'We buried my grandad on Friday, please cancel his magazine subscription.',
+    'We laid her to rest last week and I need to close her account.',
+    'My nan died in October, the parcel was for her.',
+    'I lost my granny in the spring and still get her statements.',
+    'Please take my late gran off your mailing list.',
+  ])('raises bereavement_or_health on %s', (text) => {
+    expect(flags(text)).toContain('bereavement_or_health');
+  });
+  it.each([
+    'My gran loves the tablet, can I buy a second charger?',
+    'I lost my grandson’s phone charger, where can I get another one?',
+    'Is the nan bread gluten free?',
+    'The dog buried my slipper in the garden, do you sell the same pair?',
+  ])('raises nothing sensitive on the routine %s', (text) => {
+    expect(flags(text)).not.toContain('bereavement_or_health');
+    expect(route(text)).toBe('ai');
+  });
+});
+
 describe('crisis, injury and loss in everyday words (scorer-2026.11.4)', () => {
   it.each([
     ['safety', ["Honestly I don't see the point of anything anymore.", 'Everyone would be better off without me.', "I can't go on anymore.", "J'ai peur de faire une bêtise ce soir.", 'Ya no le veo sentido a nada.', 'Ich sehe keinen Sinn mehr im Leben.', 'Às vezes acho que eles ficariam melhor sem mim.']],
