@@ -175,6 +175,25 @@ describe('a burial, and grandparents by their everyday names (scorer-2026.11.11)
   });
 });
 
+describe('erasure, regulators, sparks and collapses in other words (scorer-2026.11.12)', () => {
+  it.each([
+    ['privacy_request', ['I want all my data deleted.', 'Please make sure my records are erased after the refund.', 'Delete everything you hold on me.']],
+    ['legal_threat', ["I'll be contacting trading standards.", "We're going to the ombudsman with this.", 'I will contact the FCA about this.']],
+    ['safety', ["The kettle's base sparked and tripped the fuse.", 'The heater keeps tripping the breaker.', 'The ladder collapsed under my husband.']],
+  ])('%s', (flag, texts) => {
+    for (const text of texts as string[]) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
+  });
+  it.each([
+    'Can I contact the ombudsman if I am not happy with a decision?',
+    'This sparked a lot of questions in our team, can you share the price list?',
+    'Is the charger protected against short circuits?',
+    'Why were my details deleted when I updated the app?',
+    'The shelf broke under the weight of the books, can I order a stronger one?',
+  ])('raises nothing on the routine %s', (text) => {
+    expect(flags(text)).toEqual([]);
+  });
+});
+
 describe('crisis, injury and loss in everyday words (scorer-2026.11.4)', () => {
   it.each([
     ['safety', ["Honestly I don't see the point of anything anymore.", 'Everyone would be better off without me.', "I can't go on anymore.", "J'ai peur de faire une bêtise ce soir.", 'Ya no le veo sentido a nada.', 'Ich sehe keinen Sinn mehr im Leben.', 'Às vezes acho que eles ficariam melhor sem mim.']],
