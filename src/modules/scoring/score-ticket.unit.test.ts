@@ -175,11 +175,11 @@ describe('a burial, and grandparents by their everyday names (scorer-2026.11.11)
   });
 });
 
-describe('erasure, regulators, sparks and collapses in other words (scorer-2026.11.12)', () => {
+describe('erasure, regulators, sparks and collapses in other words (scorer-2026.11.12, 11.13)', () => {
   it.each([
-    ['privacy_request', ['I want all my data deleted.', 'Please make sure my records are erased after the refund.', 'Delete everything you hold on me.']],
-    ['legal_threat', ["I'll be contacting trading standards.", "We're going to the ombudsman with this.", 'I will contact the FCA about this.']],
-    ['safety', ["The kettle's base sparked and tripped the fuse.", 'The heater keeps tripping the breaker.', 'The ladder collapsed under my husband.']],
+    ['privacy_request', ['I want all my data deleted.', 'Please make sure my records are erased after the refund.', 'Delete everything you hold on me.', 'Ich möchte, dass meine Daten gelöscht werden.', 'Quero que os meus dados sejam apagados.', 'Je veux que mes données soient supprimées.']],
+    ['legal_threat', ["I'll be contacting trading standards.", "We're going to the ombudsman with this.", 'I will contact the FCA about this.', 'Je vais saisir le médiateur.']],
+    ['safety', ["The kettle's base sparked and tripped the fuse.", 'The heater keeps tripping the breaker.', 'The ladder collapsed under my husband.', 'O carregador soltou faíscas.']],
   ])('%s', (flag, texts) => {
     for (const text of texts as string[]) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
   });
@@ -189,6 +189,8 @@ describe('erasure, regulators, sparks and collapses in other words (scorer-2026.
     'Is the charger protected against short circuits?',
     'Why were my details deleted when I updated the app?',
     'The shelf broke under the weight of the books, can I order a stronger one?',
+    'Meine Daten wurden gelöscht, warum?',
+    'Wie lange werden meine Daten gespeichert?',
   ])('raises nothing on the routine %s', (text) => {
     expect(flags(text)).toEqual([]);
   });
