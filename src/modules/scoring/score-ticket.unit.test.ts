@@ -196,6 +196,28 @@ describe('erasure, regulators, sparks and collapses in other words (scorer-2026.
   });
 });
 
+describe('exposed wires, harassment, a useless bot, pillar to post and card disputes (scorer-2026.11.14)', () => {
+  it.each([
+    ['safety', ['The technician left exposed wires in my kitchen.', "I'm being harassed by one of your staff.", "I don't feel safe with the engineer you sent.", 'I felt intimidated by your driver.']],
+    ['human_requested', ['This bot is useless.', 'Your chatbot is not helping at all.']],
+    ['complaint', ["I've been passed from pillar to post for a month."]],
+    ['legal_threat', ["I'll be raising a dispute with my credit card company."]],
+  ])('%s', (flag, texts) => {
+    for (const text of texts as string[]) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
+  });
+  it.each([
+    'Do you sell live wire detectors?',
+    'Do the cables come with bare ends?',
+    "I don't feel safe leaving parcels on the doorstep, can you deliver to a locker?",
+    "I'm afraid of the price increase next month, can I lock in my rate?",
+    "I'm scared of the new update breaking my phone, can I skip it?",
+    'Is the bot available at night?',
+    'Your chatbot was really helpful, thanks!',
+  ])('raises nothing on the routine %s', (text) => {
+    expect(flags(text)).toEqual([]);
+  });
+});
+
 describe('crisis, injury and loss in everyday words (scorer-2026.11.4)', () => {
   it.each([
     ['safety', ["Honestly I don't see the point of anything anymore.", 'Everyone would be better off without me.', "I can't go on anymore.", "J'ai peur de faire une bêtise ce soir.", 'Ya no le veo sentido a nada.', 'Ich sehe keinen Sinn mehr im Leben.', 'Às vezes acho que eles ficariam melhor sem mim.']],
