@@ -218,6 +218,30 @@ describe('exposed wires, harassment, a useless bot, pillar to post and card disp
   });
 });
 
+describe('the same in Spanish, French, German and Portuguese (scorer-2026.11.15)', () => {
+  it.each([
+    ['human_requested', ['Este bot no sirve para nada.', 'Ce robot ne sert à rien.', 'Dieser Bot ist nutzlos.', 'Esse robô não serve pra nada.']],
+    ['safety', ['El técnico dejó cables pelados en la cocina.', 'Le technicien a laissé des fils dénudés.', 'Der Techniker hat offene Kabel hinterlassen.', 'O técnico deixou fios expostos.']],
+    ['safety', ['Uno de sus empleados me está acosando.', 'Je suis harcelée par un de vos livreurs.', 'Ich werde von einem Ihrer Mitarbeiter belästigt.', 'Estou sendo assediada por um funcionário de vocês.']],
+    ['complaint', ['Me están mareando de un departamento a otro.', "On me renvoie d'un service à l'autre depuis un mois.", 'Ich werde seit Wochen von einer Abteilung zur nächsten geschickt.', 'Estou sendo empurrado de um setor para outro.']],
+    ['legal_threat', ['Voy a abrir una disputa con mi banco.', 'Je vais ouvrir un litige avec ma banque.', 'Ich werde die Zahlung bei meiner Bank zurückbuchen lassen.', 'Vou abrir uma disputa com o meu banco.']],
+  ])('%s', (flag, texts) => {
+    for (const text of texts as string[]) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
+  });
+  it.each([
+    'Me están acosando con llamadas comerciales, ¿cómo lo paro?',
+    'Ich fühle mich durch Ihre Werbemails belästigt, wie melde ich mich ab?',
+    'Estou sendo assediado com ligações de telemarketing, como paro?',
+    '¿Tenéis cables pelados de repuesto?',
+    'Der Bot ist super, danke!',
+  ])('raises nothing on the routine %s', (text) => {
+    expect(flags(text)).toEqual([]);
+  });
+  it('reads spam called harassment in French as no danger', () => {
+    expect(flags('Je suis harcelée par vos mails publicitaires, comment me désabonner ?')).not.toContain('safety');
+  });
+});
+
 describe('crisis, injury and loss in everyday words (scorer-2026.11.4)', () => {
   it.each([
     ['safety', ["Honestly I don't see the point of anything anymore.", 'Everyone would be better off without me.', "I can't go on anymore.", "J'ai peur de faire une bêtise ce soir.", 'Ya no le veo sentido a nada.', 'Ich sehe keinen Sinn mehr im Leben.', 'Às vezes acho que eles ficariam melhor sem mim.']],
