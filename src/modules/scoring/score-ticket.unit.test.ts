@@ -225,6 +225,8 @@ describe('the same in Spanish, French, German and Portuguese (scorer-2026.11.15)
     ['safety', ['Uno de sus empleados me está acosando.', 'Je suis harcelée par un de vos livreurs.', 'Ich werde von einem Ihrer Mitarbeiter belästigt.', 'Estou sendo assediada por um funcionário de vocês.']],
     ['complaint', ['Me están mareando de un departamento a otro.', "On me renvoie d'un service à l'autre depuis un mois.", 'Ich werde seit Wochen von einer Abteilung zur nächsten geschickt.', 'Estou sendo empurrado de um setor para outro.']],
     ['legal_threat', ['Voy a abrir una disputa con mi banco.', 'Je vais ouvrir un litige avec ma banque.', 'Ich werde die Zahlung bei meiner Bank zurückbuchen lassen.', 'Vou abrir uma disputa com o meu banco.']],
+    // scorer-2026.11.16: English had "allergic reaction"; the other served languages did not.
+    ['safety', ['Tuve una reacción alérgica con vuestra crema.', "J'ai fait une réaction allergique à votre crème.", 'Ich hatte eine allergische Reaktion auf Ihre Creme.', 'Tive uma reação alérgica ao creme de vocês.']],
   ])('%s', (flag, texts) => {
     for (const text of texts as string[]) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
   });
