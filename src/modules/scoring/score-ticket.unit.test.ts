@@ -244,6 +244,22 @@ describe('the same in Spanish, French, German and Portuguese (scorer-2026.11.15)
   });
 });
 
+describe('someone to look at it, nobody able to help, swollen batteries and failing brakes (scorer-2026.11.17)', () => {
+  it.each([
+    ['human_requested', ['Can you have someone from the technical team look at it?']],
+    ['complaint', ['Nobody has been able to help me so far.', 'You people are incompetent.']],
+    ['safety', ['The battery swelled up and the phone case split.', 'The car seat buckle snapped during a journey.', "My brakes don't work after the service you did."]],
+  ])('%s', (flag, texts) => {
+    for (const text of texts as string[]) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
+  });
+  it.each(['Can you send someone to check the meter?', 'The buckle on my handbag snapped.', 'Is your support team available on Sundays?', 'How do I adjust the brakes on the bike?'])(
+    'raises nothing on the routine %s',
+    (text) => {
+      expect(flags(text)).toEqual([]);
+    },
+  );
+});
+
 describe('crisis, injury and loss in everyday words (scorer-2026.11.4)', () => {
   it.each([
     ['safety', ["Honestly I don't see the point of anything anymore.", 'Everyone would be better off without me.', "I can't go on anymore.", "J'ai peur de faire une bêtise ce soir.", 'Ya no le veo sentido a nada.', 'Ich sehe keinen Sinn mehr im Leben.', 'Às vezes acho que eles ficariam melhor sem mim.']],
