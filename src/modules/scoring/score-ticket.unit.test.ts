@@ -249,10 +249,23 @@ describe('someone to look at it, nobody able to help, swollen batteries and fail
     ['human_requested', ['Can you have someone from the technical team look at it?']],
     ['complaint', ['Nobody has been able to help me so far.', 'You people are incompetent.']],
     ['safety', ['The battery swelled up and the phone case split.', 'The car seat buckle snapped during a journey.', "My brakes don't work after the service you did."]],
+    // scorer-2026.11.18: the same kinds in the other served languages.
+    ['safety', ['La batterie a gonflé.', 'Der Akku ist aufgebläht.', 'A bateria inchou.', 'Los frenos dejaron de funcionar en plena bajada.', 'Die Bremsen haben versagt.', 'Os freios falharam na descida.']],
+    ['complaint', ['Nadie me ha podido ayudar.', "Personne n'a été capable de m'aider.", 'Niemand konnte mir bisher helfen.', 'Ninguém conseguiu me ajudar até agora.', 'Vous êtes des incompétents.', 'Ihr seid völlig inkompetent.', 'Vocês são uns incompetentes.']],
   ])('%s', (flag, texts) => {
     for (const text of texts as string[]) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
   });
-  it.each(['Can you send someone to check the meter?', 'The buckle on my handbag snapped.', 'Is your support team available on Sundays?', 'How do I adjust the brakes on the bike?'])(
+  it.each([
+    'Can you send someone to check the meter?',
+    'The buckle on my handbag snapped.',
+    'Is your support team available on Sundays?',
+    'How do I adjust the brakes on the bike?',
+    '¿Cómo ajusto los frenos de la bici?',
+    'Wie stelle ich die Bremsen ein?',
+    'Der Akku hält nicht lange.',
+    '¿Nadie me puede ayudar con mi pedido?',
+    'Ninguém pode me ajudar com o meu pedido de hoje?',
+  ])(
     'raises nothing on the routine %s',
     (text) => {
       expect(flags(text)).toEqual([]);
