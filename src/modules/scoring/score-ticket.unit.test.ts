@@ -154,36 +154,34 @@ describe('indirect and implicit signals (scorer-2026.11.3)', () => {
   });
 });
 
-describe('a burial, and grandparents by their everyday names (scorer-2026.11.11)', () => {
+describe('everyday wordings the lexicon missed, found by probes (scorer-2026.11.11 to 11.19)', () => {
   it.each([
-    'We buried my grandad on Friday, please cancel his magazine subscription.',
-    'We laid her to rest last week and I need to close her account.',
-    'My nan died in October, the parcel was for her.',
-    'I lost my granny in the spring and still get her statements.',
-    'Please take my late gran off your mailing list.',
-  ])('raises bereavement_or_health on %s', (text) => {
-    expect(flags(text)).toContain('bereavement_or_health');
+    ['bereavement_or_health', ['We buried my grandad on Friday, please cancel his magazine subscription.', 'We laid her to rest last week and I need to close her account.', 'My nan died in October, the parcel was for her.', 'I lost my granny in the spring and still get her statements.', 'Please take my late gran off your mailing list.']],
+    ['bereavement_or_health', ['Enterramos a mi abuelo el viernes.', 'Nous avons enterré ma grand-mère samedi.', 'Wir haben meinen Opa am Freitag beerdigt.', 'Enterramos a minha avó no sábado.']],
+    ['privacy_request', ['I want all my data deleted.', 'Please make sure my records are erased after the refund.', 'Delete everything you hold on me.', 'Ich möchte, dass meine Daten gelöscht werden.', 'Quero que os meus dados sejam apagados.', 'Je veux que mes données soient supprimées.']],
+    ['privacy_request', ['Quiero saber qué datos míos tenéis.', 'Je voudrais savoir quelles informations vous avez sur moi.', 'Welche Informationen haben Sie über mich gespeichert?', 'Quais informações vocês têm sobre mim?']],
+    ['legal_threat', ["I'll be contacting trading standards.", "We're going to the ombudsman with this.", 'I will contact the FCA about this.', 'Je vais saisir le médiateur.']],
+    ['legal_threat', ["I'll be raising a dispute with my credit card company.", 'Voy a abrir una disputa con mi banco.', 'Je vais ouvrir un litige avec ma banque.', 'Ich werde die Zahlung bei meiner Bank zurückbuchen lassen.', 'Vou abrir uma disputa com o meu banco.']],
+    ['safety', ["The kettle's base sparked and tripped the fuse.", 'The heater keeps tripping the breaker.', 'The ladder collapsed under my husband.', 'O carregador soltou faíscas.']],
+    ['safety', ['The technician left exposed wires in my kitchen.', 'El técnico dejó cables pelados en la cocina.', 'Le technicien a laissé des fils dénudés.', 'Der Techniker hat offene Kabel hinterlassen.', 'O técnico deixou fios expostos.']],
+    ['safety', ["I'm being harassed by one of your staff.", "I don't feel safe with the engineer you sent.", 'I felt intimidated by your driver.', 'Uno de sus empleados me está acosando.', 'Je suis harcelée par un de vos livreurs.', 'Ich werde von einem Ihrer Mitarbeiter belästigt.', 'Estou sendo assediada por um funcionário de vocês.']],
+    ['safety', ['Tuve una reacción alérgica con vuestra crema.', "J'ai fait une réaction allergique à votre crème.", 'Ich hatte eine allergische Reaktion auf Ihre Creme.', 'Tive uma reação alérgica ao creme de vocês.']],
+    ['safety', ['The battery swelled up and the phone case split.', 'La batterie a gonflé.', 'Der Akku ist aufgebläht.', 'A bateria inchou.']],
+    ['safety', ['The car seat buckle snapped during a journey.', "My brakes don't work after the service you did.", 'Los frenos dejaron de funcionar en plena bajada.', 'Die Bremsen haben versagt.', 'Os freios falharam na descida.']],
+    ['human_requested', ['This bot is useless.', 'Your chatbot is not helping at all.', 'Este bot no sirve para nada.', 'Ce robot ne sert à rien.', 'Dieser Bot ist nutzlos.', 'Esse robô não serve pra nada.']],
+    ['human_requested', ['Can you have someone from the technical team look at it?', "Quelqu'un de l'équipe technique peut-il regarder ?"]],
+    ['complaint', ["I've been passed from pillar to post for a month.", 'Me están mareando de un departamento a otro.', "On me renvoie d'un service à l'autre depuis un mois.", 'Ich werde seit Wochen von einer Abteilung zur nächsten geschickt.', 'Estou sendo empurrado de um setor para outro.']],
+    ['complaint', ['Nobody has been able to help me so far.', 'Nadie me ha podido ayudar.', "Personne n'a été capable de m'aider.", 'Niemand konnte mir bisher helfen.', 'Ninguém conseguiu me ajudar até agora.']],
+    ['complaint', ['You people are incompetent.', 'Vous êtes des incompétents.', 'Ihr seid völlig inkompetent.', 'Vocês são uns incompetentes.']],
+  ])('%s', (flag, texts) => {
+    for (const text of texts as string[]) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
   });
+  // The look-alikes each entry was narrowed against while it was written.
   it.each([
     'My gran loves the tablet, can I buy a second charger?',
     'I lost my grandson’s phone charger, where can I get another one?',
     'Is the nan bread gluten free?',
     'The dog buried my slipper in the garden, do you sell the same pair?',
-  ])('raises nothing sensitive on the routine %s', (text) => {
-    expect(flags(text)).not.toContain('bereavement_or_health');
-    expect(route(text)).toBe('ai');
-  });
-});
-
-describe('erasure, regulators, sparks and collapses in other words (scorer-2026.11.12, 11.13)', () => {
-  it.each([
-    ['privacy_request', ['I want all my data deleted.', 'Please make sure my records are erased after the refund.', 'Delete everything you hold on me.', 'Ich möchte, dass meine Daten gelöscht werden.', 'Quero que os meus dados sejam apagados.', 'Je veux que mes données soient supprimées.']],
-    ['legal_threat', ["I'll be contacting trading standards.", "We're going to the ombudsman with this.", 'I will contact the FCA about this.', 'Je vais saisir le médiateur.']],
-    ['safety', ["The kettle's base sparked and tripped the fuse.", 'The heater keeps tripping the breaker.', 'The ladder collapsed under my husband.', 'O carregador soltou faíscas.']],
-  ])('%s', (flag, texts) => {
-    for (const text of texts as string[]) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
-  });
-  it.each([
     'Can I contact the ombudsman if I am not happy with a decision?',
     'This sparked a lot of questions in our team, can you share the price list?',
     'Is the charger protected against short circuits?',
@@ -191,71 +189,18 @@ describe('erasure, regulators, sparks and collapses in other words (scorer-2026.
     'The shelf broke under the weight of the books, can I order a stronger one?',
     'Meine Daten wurden gelöscht, warum?',
     'Wie lange werden meine Daten gespeichert?',
-  ])('raises nothing on the routine %s', (text) => {
-    expect(flags(text)).toEqual([]);
-  });
-});
-
-describe('exposed wires, harassment, a useless bot, pillar to post and card disputes (scorer-2026.11.14)', () => {
-  it.each([
-    ['safety', ['The technician left exposed wires in my kitchen.', "I'm being harassed by one of your staff.", "I don't feel safe with the engineer you sent.", 'I felt intimidated by your driver.']],
-    ['human_requested', ['This bot is useless.', 'Your chatbot is not helping at all.']],
-    ['complaint', ["I've been passed from pillar to post for a month."]],
-    ['legal_threat', ["I'll be raising a dispute with my credit card company."]],
-  ])('%s', (flag, texts) => {
-    for (const text of texts as string[]) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
-  });
-  it.each([
     'Do you sell live wire detectors?',
     'Do the cables come with bare ends?',
+    '¿Tenéis cables pelados de repuesto?',
     "I don't feel safe leaving parcels on the doorstep, can you deliver to a locker?",
     "I'm afraid of the price increase next month, can I lock in my rate?",
     "I'm scared of the new update breaking my phone, can I skip it?",
-    'Is the bot available at night?',
-    'Your chatbot was really helpful, thanks!',
-  ])('raises nothing on the routine %s', (text) => {
-    expect(flags(text)).toEqual([]);
-  });
-});
-
-describe('the same in Spanish, French, German and Portuguese (scorer-2026.11.15)', () => {
-  it.each([
-    ['human_requested', ['Este bot no sirve para nada.', 'Ce robot ne sert à rien.', 'Dieser Bot ist nutzlos.', 'Esse robô não serve pra nada.']],
-    ['safety', ['El técnico dejó cables pelados en la cocina.', 'Le technicien a laissé des fils dénudés.', 'Der Techniker hat offene Kabel hinterlassen.', 'O técnico deixou fios expostos.']],
-    ['safety', ['Uno de sus empleados me está acosando.', 'Je suis harcelée par un de vos livreurs.', 'Ich werde von einem Ihrer Mitarbeiter belästigt.', 'Estou sendo assediada por um funcionário de vocês.']],
-    ['complaint', ['Me están mareando de un departamento a otro.', "On me renvoie d'un service à l'autre depuis un mois.", 'Ich werde seit Wochen von einer Abteilung zur nächsten geschickt.', 'Estou sendo empurrado de um setor para outro.']],
-    ['legal_threat', ['Voy a abrir una disputa con mi banco.', 'Je vais ouvrir un litige avec ma banque.', 'Ich werde die Zahlung bei meiner Bank zurückbuchen lassen.', 'Vou abrir uma disputa com o meu banco.']],
-    // scorer-2026.11.16: English had "allergic reaction"; the other served languages did not.
-    ['safety', ['Tuve una reacción alérgica con vuestra crema.', "J'ai fait une réaction allergique à votre crème.", 'Ich hatte eine allergische Reaktion auf Ihre Creme.', 'Tive uma reação alérgica ao creme de vocês.']],
-  ])('%s', (flag, texts) => {
-    for (const text of texts as string[]) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
-  });
-  it.each([
     'Me están acosando con llamadas comerciales, ¿cómo lo paro?',
     'Ich fühle mich durch Ihre Werbemails belästigt, wie melde ich mich ab?',
     'Estou sendo assediado com ligações de telemarketing, como paro?',
-    '¿Tenéis cables pelados de repuesto?',
+    'Is the bot available at night?',
+    'Your chatbot was really helpful, thanks!',
     'Der Bot ist super, danke!',
-  ])('raises nothing on the routine %s', (text) => {
-    expect(flags(text)).toEqual([]);
-  });
-  it('reads spam called harassment in French as no danger', () => {
-    expect(flags('Je suis harcelée par vos mails publicitaires, comment me désabonner ?')).not.toContain('safety');
-  });
-});
-
-describe('someone to look at it, nobody able to help, swollen batteries and failing brakes (scorer-2026.11.17)', () => {
-  it.each([
-    ['human_requested', ['Can you have someone from the technical team look at it?']],
-    ['complaint', ['Nobody has been able to help me so far.', 'You people are incompetent.']],
-    ['safety', ['The battery swelled up and the phone case split.', 'The car seat buckle snapped during a journey.', "My brakes don't work after the service you did."]],
-    // scorer-2026.11.18: the same kinds in the other served languages.
-    ['safety', ['La batterie a gonflé.', 'Der Akku ist aufgebläht.', 'A bateria inchou.', 'Los frenos dejaron de funcionar en plena bajada.', 'Die Bremsen haben versagt.', 'Os freios falharam na descida.']],
-    ['complaint', ['Nadie me ha podido ayudar.', "Personne n'a été capable de m'aider.", 'Niemand konnte mir bisher helfen.', 'Ninguém conseguiu me ajudar até agora.', 'Vous êtes des incompétents.', 'Ihr seid völlig inkompetent.', 'Vocês são uns incompetentes.']],
-  ])('%s', (flag, texts) => {
-    for (const text of texts as string[]) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
-  });
-  it.each([
     'Can you send someone to check the meter?',
     'The buckle on my handbag snapped.',
     'Is your support team available on Sundays?',
@@ -265,12 +210,18 @@ describe('someone to look at it, nobody able to help, swollen batteries and fail
     'Der Akku hält nicht lange.',
     '¿Nadie me puede ayudar con mi pedido?',
     'Ninguém pode me ajudar com o meu pedido de hoje?',
-  ])(
-    'raises nothing on the routine %s',
-    (text) => {
-      expect(flags(text)).toEqual([]);
-    },
-  );
+    '¿Qué datos necesitan para el envío?',
+    '¿Qué información tiene el pedido?',
+    'Welche Daten brauchen Sie von mir?',
+    'Quelles informations avez-vous besoin pour la livraison ?',
+    'Quais dados vocês precisam para o cadastro?',
+  ])('raises nothing on the routine %s', (text) => {
+    expect(flags(text)).toEqual([]);
+    expect(route(text)).toBe('ai');
+  });
+  it('reads spam called harassment in French as no danger', () => {
+    expect(flags('Je suis harcelée par vos mails publicitaires, comment me désabonner ?')).not.toContain('safety');
+  });
 });
 
 describe('crisis, injury and loss in everyday words (scorer-2026.11.4)', () => {
