@@ -154,7 +154,7 @@ describe('indirect and implicit signals (scorer-2026.11.3)', () => {
   });
 });
 
-describe('everyday wordings the lexicon missed, found by probes (scorer-2026.11.11 to 11.19)', () => {
+describe('everyday wordings the lexicon missed, found by probes (scorer-2026.11.11 to 11.20)', () => {
   it.each([
     ['bereavement_or_health', ['We buried my grandad on Friday, please cancel his magazine subscription.', 'We laid her to rest last week and I need to close her account.', 'My nan died in October, the parcel was for her.', 'I lost my granny in the spring and still get her statements.', 'Please take my late gran off your mailing list.']],
     ['bereavement_or_health', ['Enterramos a mi abuelo el viernes.', 'Nous avons enterré ma grand-mère samedi.', 'Wir haben meinen Opa am Freitag beerdigt.', 'Enterramos a minha avó no sábado.']],
@@ -173,6 +173,9 @@ describe('everyday wordings the lexicon missed, found by probes (scorer-2026.11.
     ['complaint', ["I've been passed from pillar to post for a month.", 'Me están mareando de un departamento a otro.', "On me renvoie d'un service à l'autre depuis un mois.", 'Ich werde seit Wochen von einer Abteilung zur nächsten geschickt.', 'Estou sendo empurrado de um setor para outro.']],
     ['complaint', ['Nobody has been able to help me so far.', 'Nadie me ha podido ayudar.', "Personne n'a été capable de m'aider.", 'Niemand konnte mir bisher helfen.', 'Ninguém conseguiu me ajudar até agora.']],
     ['complaint', ['You people are incompetent.', 'Vous êtes des incompétents.', 'Ihr seid völlig inkompetent.', 'Vocês são uns incompetentes.']],
+    ['complaint', ["I've had it up to here with your company.", "I'm going to leave a one-star review everywhere.", "I'll be leaving a bad review.", "I'm not happy at all."]],
+    ['safety', ['My son cut himself on the packaging.']],
+    ['privacy_request', ['Forget me, remove me from everything.']],
   ])('%s', (flag, texts) => {
     for (const text of texts as string[]) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
   });
@@ -215,6 +218,10 @@ describe('everyday wordings the lexicon missed, found by probes (scorer-2026.11.
     'Welche Daten brauchen Sie von mir?',
     'Quelles informations avez-vous besoin pour la livraison ?',
     'Quais dados vocês precisam para o cadastro?',
+    'Can I leave a review on Trustpilot?',
+    'Remove me from your mailing list please.',
+    'How do I stop my toddler hurting himself on the table corners? Do you sell guards?',
+    'Is the 5-star rating on the product page real?',
   ])('raises nothing on the routine %s', (text) => {
     expect(flags(text)).toEqual([]);
     expect(route(text)).toBe('ai');
