@@ -42,10 +42,10 @@ export class Speller {
   }
 
   private correctionOf(word: string): string {
-    if (word.length > REMEMBERED_MAX_LENGTH) return this.correctWord(word) ?? '';
-    let correction = this.remembered.get(word);
-    if (correction === undefined) {
-      correction = this.correctWord(word) ?? '';
+    const remembered = this.remembered.get(word);
+    if (remembered !== undefined) return remembered;
+    const correction = this.correctWord(word) ?? '';
+    if (word.length <= REMEMBERED_MAX_LENGTH) {
       if (this.remembered.size >= this.rememberedWords) this.remembered.clear();
       this.remembered.set(word, correction);
     }
