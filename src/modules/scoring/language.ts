@@ -8,6 +8,14 @@ import { fold } from './normalise';
  * unsupported languages are still recognised (and so routed to people).
  */
 const CANDIDATES = ['en', 'es', 'fr', 'de', 'pt', 'it', 'nl', 'pl', 'sv', 'da', 'tr', 'ru', 'uk', 'ar', 'he', 'hi', 'ja', 'zh', 'ko', 'th', 'el'];
+/**
+ * Letters that none of the served languages write: Czech "ř", Romanian "ț", Hungarian "ő"… A text with
+ * several is read with the languages that use them among the candidates too; without them, tinyld took
+ * Czech for German and Romanian for Portuguese, and the AI answered. Only then: in the whole list, Romanian
+ * and Hungarian drew short English and CSV questions.
+ */
+const CENTRAL_EUROPEAN_LETTERS = /[ěřůťďňľĺŕőűășțşţăłąęńśźżćčšžđ]/gi;
+const CENTRAL_EUROPEAN_CANDIDATES = [...CANDIDATES, 'cs', 'sk', 'hu', 'ro', 'hr', 'sl'];
 /** Fewer letters than this in a Latin script is too little to tell ("hi", "agent please"). */
 const MIN_LATIN_LETTERS = 20;
 /** Scripts where a handful of characters already identify the language. */
@@ -70,6 +78,12 @@ export function detectLanguage(text: string, folded = fold(text)): string {
   // Latin-1 folds one character at a time, so then the folded text begins with the folded opening.
   const tally = nonLatin >= 2 ? undefined : cleaned === opening && latin1 ? stopwordTally(folded, opening.length) : stopwordTally(fold(cleaned), cleaned.length);
   const fast = tally && servedWinner(tally, MIN_HITS);
+  const foreignLetters = latin1 ? 0 : (cleaned.match(CENTRAL_EUROPEAN_LETTERS)?.length ?? 0);
+  // Three outweigh the function words Romanian shares with Portuguese ("de", "a", "o"); two may be a place
+  // in an English sentence ("my order to Łódź"), which its function words then settle.
+  if (foreignLetters >= 3 || (foreignLetters >= 2 && !fast)) {
+    return detectAll(sample(cleaned), { only: CENTRAL_EUROPEAN_CANDIDATES })[0]?.lang ?? 'und';
+  }
   if (fast) return fast;
   const best = detectAll(sample(cleaned), { only: CANDIDATES })[0];
   if (!best) return 'und';

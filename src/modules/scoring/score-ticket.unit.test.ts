@@ -231,6 +231,64 @@ describe('everyday wordings the lexicon missed, found by probes (scorer-2026.11.
   });
 });
 
+describe('understated complaints, collapses, accidents, disability and requests by role (scorer-2026.11.21)', () => {
+  it.each([
+    ['complaint', ['Your service leaves a lot to be desired.', 'Waited an hour on hold. Love that for me.', 'Really loved paying twice for the same order.', 'I would not recommend you to anyone.', 'Honestly, I expected better from you.', 'Your support just went in circles.', 'I was always happy with you until the new app came out.', 'Your reply did not actually answer my question.', "I don't usually complain, but this is the third broken lamp.", "I'm pretty gutted, the gift didn't arrive.", "Guess I'll just keep waiting then.", 'This is my fourth email about the same order.']],
+    ['complaint', ['Je commence à me lasser de vos retards.', 'Le service laisse vraiment à désirer.', 'Merci pour rien.', "Franchement c'est pénible.", 'Je ne vous recommanderai pas.', "Je ne voulais pas me plaindre, mais c'est la troisième fois."]],
+    ['complaint', ['Der Service lässt sehr zu wünschen übrig.', 'Danke für nichts.', 'Na toll, wieder kaputt.', "Ich geb's langsam auf.", 'Ich will ja nicht meckern, aber die Lieferung war zu spät.', 'Ich hätte mir mehr erwartet.', 'Ich werde euch nicht weiterempfehlen.']],
+    ['complaint', ['El servicio deja mucho que desear.', 'Gracias por nada.', 'No lo recomiendo.', 'No quiero quejarme, pero llevo tres semanas esperando.', 'Ya me estoy cansando de esperar.']],
+    ['complaint', ['O atendimento deixou muito a desejar.', 'Obrigado por nada.', 'Não recomendo.', 'Não quero reclamar, mas o pedido veio errado.', 'Já estou farto disto.', 'Adorei esperar 20 dias pela encomenda.']],
+    ['human_requested', ['Can I speak to whoever runs the warehouse?', 'Please pass this on to whoever handles refunds.', 'I want someone more senior to look at this.', "I'd rather explain this over the phone.", 'Who do I speak to about a late delivery?', 'Is there actually anyone there?', "I'd like to run this past a real person."]],
+    ['human_requested', ['Gibt es jemanden, mit dem ich telefonisch sprechen kann?', 'Mit wem kann ich über meine Rechnung sprechen?', 'À qui puis-je parler de ma facture ?', '¿Con quién puedo hablar de mi factura?', 'Com quem posso falar sobre a minha fatura?']],
+    ['safety', ['My mother collapsed in your store.', 'A man fainted in the queue.', 'My son passed out after using the product.', 'We were in an accident with the rental car.', 'My passenger hit her head on the window.', 'My neck is really sore since the crash.', 'My carbon monoxide alarm keeps going off.']],
+    ['safety', ['Une cliente a fait un malaise en caisse.', 'Il a perdu connaissance dans la salle.', 'On a eu un accident avec la voiture de location.', 'Les freins ne répondent plus.', 'Le détecteur de monoxyde sonne depuis une heure.']],
+    ['safety', ['Ein Mitglied ist in der Sauna zusammengebrochen.', 'Wir mussten den Krankenwagen rufen.', 'Wir hatten einen kleinen Unfall mit dem Mietwagen.', 'Der CO-Melder schlägt Alarm.']],
+    ['safety', ['Mi padre se desmayó en la tienda.', 'Tuvimos un accidente con el coche.', 'Los frenos no funcionan.', 'El detector de monóxido suena sin parar.', 'A minha mãe desmaiou na loja.', 'Tivemos um acidente com o carro alugado.', 'Os travões falharam na autoestrada.']],
+    ['safety', ['i dont see the point in anything anymore', 'i cant go on like this much longer']],
+    ['fraud_or_security', ['I got a password reset code that I never requested.', 'Got a verification code but I didn’t ask for one.', 'I never asked for a password reset.', 'Ich habe mein Handy im Zug liegen lassen.']],
+    ['bereavement_or_health', ["I'm a wheelchair user and the lift was broken.", 'I use a wheelchair, is there step-free access at the depot?', "I'm registered blind and can't read the new bill layout.", 'Je suis en fauteuil roulant.', 'Voy en silla de ruedas.', 'Ich sitze im Rollstuhl.', 'Sou cadeirante.']],
+  ])('%s', (flag, texts) => {
+    for (const text of texts as string[]) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
+  });
+  // The look-alikes each entry was narrowed against while it was written, and the false alarms it removed.
+  it.each([
+    'Is the pram suitable for a wheelchair-accessible taxi?',
+    'Is the venue wheelchair accessible?',
+    'Can I pay over the phone?',
+    'How do I test my carbon monoxide detector?',
+    'Comment tester mon détecteur de monoxyde ?',
+    '¿Cómo pruebo el detector de monóxido?',
+    'Der Rauchmelder piept, ist das die Batterie?',
+    'Does the insurance cover accidents abroad?',
+    'Does my policy cover me if I am involved in a crash?',
+    'The app keeps crashing, is there an update?',
+    'I love that colour, do you have it in blue?',
+    'Would you recommend the large or the small size?',
+    'I would recommend you to my friends!',
+    'Can you recommend a good charger?',
+    "J'ai explosé mon record ce matin, au fait comment annuler un cours ?",
+    'An explosion of paperwork! Which form do I need?',
+    'Mon écran est mort, je dois changer les piles ?',
+    'Mon fils est mort de rire avec ce jouet !',
+    "J'ai failli faire une crise cardiaque en voyant la promo, elle dure jusqu'à quand ?",
+    'Este cochecito es una bomba, ¿viene con saco?',
+    'A bomba de calor faz muito barulho?',
+    'Been hacking away at the rowing machine, does it count?',
+    'Who is the manufacturer of this kettle?',
+    'Is a real person checking the reviews?',
+    "I've been happy with you for years, can I add a second line?",
+    'This is my second order, do I get the loyalty discount?',
+    'Les freins à disque sont-ils inclus ?',
+    'Danke für die schnelle Antwort!',
+    'Gracias por todo, muy amables.',
+    'Does the code I got by email expire?',
+    'I did not request the paper bill, can you switch me to email?',
+  ])('raises nothing on the routine %s', (text) => {
+    expect(flags(text)).toEqual([]);
+    expect(route(text)).toBe('ai');
+  });
+});
+
 describe('crisis, injury and loss in everyday words (scorer-2026.11.4)', () => {
   it.each([
     ['safety', ["Honestly I don't see the point of anything anymore.", 'Everyone would be better off without me.', "I can't go on anymore.", "J'ai peur de faire une bêtise ce soir.", 'Ya no le veo sentido a nada.', 'Ich sehe keinen Sinn mehr im Leben.', 'Às vezes acho que eles ficariam melhor sem mim.']],
@@ -493,6 +551,17 @@ describe('language', () => {
     ['Jag vill avbryta min beställning', 'sv'],
   ])('reads a short informal line by its function words only when tinyld is unsure: %s', (text, language) => {
     expect(score(text).language).toBe(language);
+  });
+  it.each([
+    ['Dobrý den, chtěl bych mluvit s vedoucím pobočky, jde o mého trenéra.', 'cs'],
+    ['Bună ziua, sunt foarte nemulțumit de revizia centralei termice.', 'ro'],
+    ['Jó napot, a szerelő nem jött ki, és a fűtés még mindig nem működik.', 'hu'],
+  ])('reads letters no served language writes as another language, not German or Portuguese: %s', (text, language) => {
+    expect(score(text).language).toBe(language);
+    expect(route(text)).toBe('human');
+  });
+  it.each(['My order to Łódź has not arrived yet, can you check it?', 'Can Antonín Dvořák collect the parcel for me tomorrow?'])('keeps English with a Polish or Czech name in it: %s', (text) => {
+    expect(score(text).language).toBe('en');
   });
   it("says 'und' for short text", () => {
     expect(score('hello').language).toBe('und');
