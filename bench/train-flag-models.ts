@@ -11,7 +11,7 @@
  * Each model learns its flag against routine messages; rows that need a person for another reason teach it
  * neither way. The pools (bench/routing-sets/model-training/README.md):
  * - complaint: sets F–I (`scorer-2026.11.8`), Q–R (11.9) and S (11.10), the project's labelled messages, blind sets A
- *   and C and, since 11.22, blind sets I–L (session 19's development sets), and samples of Bitext's routine intents and of Banking77's routine train split, sized so English has
+ *   and C and, since 11.22, blind sets I–L (session 19's development sets) and, since 11.23, N–T, and samples of Bitext's routine intents and of Banking77's routine train split, sized so English has
  *   about as many complaints per routine question as the other languages (more English routine rows taught the
  *   model that any Spanish or German word leans to "complaint"). Bitext's complaints are left out: generated
  *   from templates ("I'm unhappy with the service, file a claim"), they taught the model the template, and its
@@ -20,13 +20,13 @@
  *   routine questions in the same words, set N (routine questions in the words a first cut misread), sets O
  *   and P (safety reports across trades, and routine look-alikes), set T (11.10: all three, with routine
  *   look-alikes), the routine rows of sets F–I and Q–S (formal
- *   letters among them), the labelled messages, blind sets A, C and I–L, larger samples of the same routine
+ *   letters among them), the labelled messages, blind sets A, C, I–L and N–T, larger samples of the same routine
  *   questions, and for fraud_or_security a sample of Banking77's train questions about unrecognised payments
  *   and lost, stolen or compromised cards. Bitext's `contact_human_agent` rows are left out for the reason its
  *   complaints are: the lexicon finds 99 % of them, and their template taught the first cut that "human agent"
  *   in any sentence ("your human agent was great") is a request. A bereavement_or_health model was trained the
  *   same way and dropped: the lexicon finds 79 % of its examples, and out of fold it added 2 of the other 34.
- * Blind sets B, D–H and M, the reviewers' routine sets and Banking77's test split are never trained on:
+ * Blind sets B, D–H, M and U, the reviewers' routine sets and Banking77's test split are never trained on:
  * they measure the result (`measured` below).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -98,19 +98,19 @@ const complaintSets = ['f', 'g', 'h', 'i', 'q', 'r', 's'].map((set) => ({ set, r
 const flagSets = ['j', 'k', 'l', 'm', 'n', 'o', 'p', 't'].map((set) => ({ set, rows: readJson<LabelledRow[]>('model-training', `set-${set}.json`) }));
 const blindA = readJson<LabelledRow[]>('blind-a.json');
 const blindC = readJson<LabelledRow[]>('blind-c.json');
-/** Session 19's development sets, whose misses were read for `scorer-2026.11.21`. */
-const blindSetsIToL = ['i', 'j', 'k', 'l'].map((set) => ({ set, rows: readJson<LabelledRow[]>(`blind-${set}.json`) }));
+/** Session 19's blind sets: I–L, whose misses were read for `scorer-2026.11.21`, and N–T, written for training. */
+const blindSetsIToT = ['i', 'j', 'k', 'l', 'n', 'o', 'p', 'q', 'r', 's', 't'].map((set) => ({ set, rows: readJson<LabelledRow[]>(`blind-${set}.json`) }));
 const bitext = loadBitext();
 const banking77 = loadBanking77('train');
 
 /**
- * The texts that measure the models (blind sets B, D–H and M, the reviewers' routine sets, Banking77's test
+ * The texts that measure the models (blind sets B, D–H, M and U, the reviewers' routine sets, Banking77's test
  * split), by their words: a training row with the same words is left out, so that short common lines written
  * by more than one author ("agent", "how do I cancel my subscription") are never trained on either.
  */
 const wordsOf = (text: string) => modelWords(normalise(text)).join(' ');
 const measured = new Set<string>();
-for (const set of ['b', 'd', 'e', 'f', 'g', 'h', 'm']) {
+for (const set of ['b', 'd', 'e', 'f', 'g', 'h', 'm', 'u']) {
   for (const r of readJson<LabelledRow[]>(`blind-${set}.json`)) measured.add(wordsOf(r.text)).add(wordsOf(joinSubjectAndBody(r.subject, r.text)));
 }
 for (const file of ['routine-for-dropped-phrases.json', 'routine-for-the-complaint-model.json', 'routine-for-the-flag-models.json', 'routine-in-health-and-insurance-words.json']) {
@@ -135,7 +135,7 @@ function poolFor(flag: ModelFlag, random: () => number): Example[] {
   }
   if (flag !== 'complaint') for (const { set, rows } of flagSets) pool.push(...fromLabelled(rows, flag, `set-${set}`));
   pool.push(...fromLabelled(labelled as LabelledRow[], flag, 'labelled'), ...fromLabelled(blindA, flag, 'blind-a'), ...fromLabelled(blindC, flag, 'blind-c'));
-  for (const { set, rows } of blindSetsIToL) pool.push(...fromLabelled(rows, flag, `blind-${set}`));
+  for (const { set, rows } of blindSetsIToT) pool.push(...fromLabelled(rows, flag, `blind-${set}`));
   const bitextRoutine = bitext.filter((r) => ROUTINE.test(r.intent) && !(flag === 'fraud_or_security' && r.intent === 'recover_password'));
   for (const r of sample(random, bitextRoutine, samples.bitextRoutine)) pool.push({ text: r.utterance, flagged: false, source: 'bitext', language: 'en' });
   const routine = banking77.filter((r) => !FRAUD_OR_SECURITY_INTENTS.has(r.intent));
