@@ -226,6 +226,38 @@ describe('policy activation', () => {
     }
   });
 
+  it('when an installation still runs the seeded default of policy-2026.11.2, then the migration moves it to the same document with the sentiment threshold at -0.85, unless the threshold was set', async () => {
+    const migration = fs.readFileSync(path.resolve(__dirname, '../../prisma/migrations/20261130000000_sentiment_threshold/migration.sql'), 'utf8');
+    const client = await pool.connect();
+    const active = async () => (await client.query(`SELECT version, document FROM routing_policies WHERE status = 'active'`)).rows;
+    const seed = async (version: string, document: object) => {
+      await client.query(`UPDATE routing_policies SET status = 'retired' WHERE status = 'active'`);
+      await client.query(`INSERT INTO routing_policies (version, status, document, created_by, activated_at) VALUES ($1, 'active', $2, 'system:seed', now())`, [version, JSON.stringify(document)]);
+    };
+    try {
+      // Inside a transaction that is rolled back, so the other tests keep their active version.
+      await client.query('BEGIN');
+      const seeded = { ...DEFAULT_POLICY, version: undefined, negativeSentimentThreshold: -0.7, aiLanguages: ['en', 'es'] };
+
+      await seed('policy-2026.11.2+cfg(s-0.7,c0.7,len.es)', seeded);
+      await client.query(migration);
+      expect(await active()).toEqual([{ version: 'policy-2026.11.3+cfg(s-0.85,c0.7,len.es)', document: { ...seeded, negativeSentimentThreshold: -0.85 } }]);
+      expect((await client.query(`SELECT status::text FROM routing_policies WHERE version = 'policy-2026.11.2+cfg(s-0.7,c0.7,len.es)'`)).rows).toEqual([{ status: 'retired' }]);
+
+      await seed('policy-2026.11.2', { ...seeded, aiLanguages: DEFAULT_POLICY.aiLanguages });
+      await client.query(migration);
+      expect(await active()).toEqual([{ version: 'policy-2026.11.3', document: { ...seeded, aiLanguages: DEFAULT_POLICY.aiLanguages, negativeSentimentThreshold: -0.85 } }]);
+
+      // A threshold set through ROUTING_NEGATIVE_SENTIMENT was an operator's choice, and stays.
+      await seed('policy-2026.11.2+cfg(s-0.6,c0.7,len.es)', { ...seeded, negativeSentimentThreshold: -0.6 });
+      await client.query(migration);
+      expect(await active()).toEqual([{ version: 'policy-2026.11.2+cfg(s-0.6,c0.7,len.es)', document: { ...seeded, negativeSentimentThreshold: -0.6 } }]);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+
   it('when a version turns repeat contact on, then a routine question from a customer past the threshold goes to a person with REPEAT_CONTACT quoting the count', async () => {
     const version = await draft({ repeatContactThreshold: 3, aiLanguages: DEFAULT_POLICY.aiLanguages });
     expect((await admin.post(`/v1/policies/${version}/activate`, { force: true, reason: 'Repeat contact test.' })).status).toBe(200);

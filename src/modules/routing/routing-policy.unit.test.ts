@@ -35,3 +35,23 @@ describe('recentCountThatMatters', () => {
     }
   });
 });
+
+describe('very unhappy (policy-2026.11.3)', () => {
+  const plain = { aiOptOut: false, tier: 'standard' as const, recentTicketCount: 0 };
+  // Each reads about -0.72 to -0.84 on one or two strong words; under policy-2026.11.2 (-0.7) each went to a person.
+  test.each([
+    "My phone battery died so I missed the driver's call. Can I rebook for tomorrow?",
+    'How long does a chat restriction last for a first offence?',
+    "Sending my sister's birthday present, she'll kill me if it's late 😂 what's the latest I can drop it off?",
+    'My watch battery died mid run, will the workout still sync once it is charged?',
+  ])('a routine question with a strong word stays with the AI: %s', (text) => {
+    const score = scoreTicket({ body: text });
+    expect(score.sentiment).toBeLessThanOrEqual(-0.7);
+    expect(decideRoute(score, plain).route).toBe('ai');
+    expect(decideRoute(score, plain, { ...DEFAULT_POLICY, negativeSentimentThreshold: -0.7 }).reasons.map((r) => r.code)).toContain('NEGATIVE_SENTIMENT');
+  });
+  test('a furious message still goes to a person for its sentiment', () => {
+    const score = scoreTicket({ body: 'THIS IS UNACCEPTABLE!!! worst service ever, I am done' });
+    expect(decideRoute(score, plain).reasons.map((r) => r.code)).toContain('NEGATIVE_SENTIMENT');
+  });
+});
