@@ -289,6 +289,36 @@ describe('understated complaints, collapses, accidents, disability and requests 
   });
 });
 
+describe('erasure of uploads, bare escalation, serious illness and ashes, "what am I even paying for" (scorer-2026.11.25)', () => {
+  it.each([
+    ['privacy_request', ['Please delete my account and all my health records.', 'Please delete all the documents I uploaded and confirm in writing.', "I'd like a copy of everything you hold on me.", 'Bitte löschen Sie meine Daten aus Ihrer Liste.', 'Quero saber que dados meus vocês guardam.']],
+    ['human_requested', ['Please escalate. Thanks.', 'pls escalate asap']],
+    ['bereavement_or_health', ["The parcel had my husband's ashes in it.", 'I have MS and my hands have got worse.', 'My father has dementia and keeps ordering things.', 'Ma femme est atteinte de la maladie de Parkinson.', 'Mi madre tiene alzhéimer.', 'Mein Vater hat Demenz.', 'Minha mãe tem Alzheimer.', "I'm on bed rest with a high-risk pregnancy.", 'Estou grávida, gravidez de risco e em repouso absoluto.', 'Je suis enceinte, grossesse à risque.', 'Ich sitze seit einem Unfall im Rollstuhl.']],
+    ['complaint', ['What am I even paying for?', 'Langsam frage ich mich, wofür ich eigentlich bezahle.', 'Toll. Wieder kein Handwerker gekommen.', "The call-out fee doesn't seem right to me.", 'Não acho justo pagar por isso.', 'No me parece justo.', "Ce n'est pas juste.", 'Das finde ich nicht fair.']],
+  ])('%s', (flag, texts) => {
+    for (const text of texts as string[]) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
+  });
+  it.each([
+    'Does the policy cover cremation costs?',
+    'Do you sell urns?',
+    'Can you delete the files I uploaded yesterday? They were the wrong ones.',
+    'How do I delete a photo I uploaded?',
+    'What am I paying for on this invoice line?',
+    'Wofür zahle ich eigentlich die Servicegebühr?',
+    '¿Para qué pago la cuota de mantenimiento?',
+    'Does the ticket escalate automatically after a day?',
+    'Is the app suitable for people with dementia?',
+    'Do you deliver to the Parkinson Street depot?',
+    'Toll, danke für die schnelle Hilfe!',
+    'Is it fair to ask for a refund after 30 days?',
+    'Is the bed rest pillow in stock?',
+    'Does the stove leave ashes in the tray?',
+  ])('raises nothing on the routine %s', (text) => {
+    expect(flags(text)).toEqual([]);
+    expect(route(text)).toBe('ai');
+  });
+});
+
 describe('crisis, injury and loss in everyday words (scorer-2026.11.4)', () => {
   it.each([
     ['safety', ["Honestly I don't see the point of anything anymore.", 'Everyone would be better off without me.', "I can't go on anymore.", "J'ai peur de faire une bêtise ce soir.", 'Ya no le veo sentido a nada.', 'Ich sehe keinen Sinn mehr im Leben.', 'Às vezes acho que eles ficariam melhor sem mim.']],
