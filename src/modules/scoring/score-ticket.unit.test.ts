@@ -6,6 +6,14 @@ import { normalise } from './normalise';
 const score = (body: string, subject?: string) => scoreTicket({ body, subject });
 const flags = (body: string) => score(body).flags;
 const route = (body: string) => decideRoute(score(body), { aiOptOut: false, tier: 'standard', recentTicketCount: 0 }).route;
+/** The probe tables' two checks: each text raises the flag, and a routine look-alike raises nothing and stays with the AI. */
+const expectFlagOnEach = (flag: string, texts: string[]) => {
+  for (const text of texts) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
+};
+const expectRoutine = (text: string) => {
+  expect(flags(text)).toEqual([]);
+  expect(route(text)).toBe('ai');
+};
 
 describe('sentiment', () => {
   it('is about zero or positive for a polite routine question', () => {
@@ -176,9 +184,7 @@ describe('everyday wordings the lexicon missed, found by probes (scorer-2026.11.
     ['complaint', ["I've had it up to here with your company.", "I'm going to leave a one-star review everywhere.", "I'll be leaving a bad review.", "I'm not happy at all."]],
     ['safety', ['My son cut himself on the packaging.']],
     ['privacy_request', ['Forget me, remove me from everything.']],
-  ])('%s', (flag, texts) => {
-    for (const text of texts as string[]) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
-  });
+  ])('%s', expectFlagOnEach);
   // The look-alikes each entry was narrowed against while it was written.
   it.each([
     'My gran loves the tablet, can I buy a second charger?',
@@ -222,10 +228,7 @@ describe('everyday wordings the lexicon missed, found by probes (scorer-2026.11.
     'Remove me from your mailing list please.',
     'How do I stop my toddler hurting himself on the table corners? Do you sell guards?',
     'Is the 5-star rating on the product page real?',
-  ])('raises nothing on the routine %s', (text) => {
-    expect(flags(text)).toEqual([]);
-    expect(route(text)).toBe('ai');
-  });
+  ])('raises nothing on the routine %s', expectRoutine);
   it('reads spam called harassment in French as no danger', () => {
     expect(flags('Je suis harcelée par vos mails publicitaires, comment me désabonner ?')).not.toContain('safety');
   });
@@ -247,9 +250,7 @@ describe('understated complaints, collapses, accidents, disability and requests 
     ['safety', ['i dont see the point in anything anymore', 'i cant go on like this much longer']],
     ['fraud_or_security', ['I got a password reset code that I never requested.', 'Got a verification code but I didn’t ask for one.', 'I never asked for a password reset.', 'Ich habe mein Handy im Zug liegen lassen.']],
     ['bereavement_or_health', ["I'm a wheelchair user and the lift was broken.", 'I use a wheelchair, is there step-free access at the depot?', "I'm registered blind and can't read the new bill layout.", 'Je suis en fauteuil roulant.', 'Voy en silla de ruedas.', 'Ich sitze im Rollstuhl.', 'Sou cadeirante.']],
-  ])('%s', (flag, texts) => {
-    for (const text of texts as string[]) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
-  });
+  ])('%s', expectFlagOnEach);
   // The look-alikes each entry was narrowed against while it was written, and the false alarms it removed.
   it.each([
     'Is the pram suitable for a wheelchair-accessible taxi?',
@@ -283,10 +284,7 @@ describe('understated complaints, collapses, accidents, disability and requests 
     'Gracias por todo, muy amables.',
     'Does the code I got by email expire?',
     'I did not request the paper bill, can you switch me to email?',
-  ])('raises nothing on the routine %s', (text) => {
-    expect(flags(text)).toEqual([]);
-    expect(route(text)).toBe('ai');
-  });
+  ])('raises nothing on the routine %s', expectRoutine);
 });
 
 describe('erasure of uploads, bare escalation, serious illness and ashes, "what am I even paying for" (scorer-2026.11.25)', () => {
@@ -295,9 +293,7 @@ describe('erasure of uploads, bare escalation, serious illness and ashes, "what 
     ['human_requested', ['Please escalate. Thanks.', 'pls escalate asap']],
     ['bereavement_or_health', ["The parcel had my husband's ashes in it.", 'I have MS and my hands have got worse.', 'My father has dementia and keeps ordering things.', 'Ma femme est atteinte de la maladie de Parkinson.', 'Mi madre tiene alzhéimer.', 'Mein Vater hat Demenz.', 'Minha mãe tem Alzheimer.', "I'm on bed rest with a high-risk pregnancy.", 'Estou grávida, gravidez de risco e em repouso absoluto.', 'Je suis enceinte, grossesse à risque.', 'Ich sitze seit einem Unfall im Rollstuhl.']],
     ['complaint', ['What am I even paying for?', 'Langsam frage ich mich, wofür ich eigentlich bezahle.', 'Toll. Wieder kein Handwerker gekommen.', "The call-out fee doesn't seem right to me.", 'Não acho justo pagar por isso.', 'No me parece justo.', "Ce n'est pas juste.", 'Das finde ich nicht fair.']],
-  ])('%s', (flag, texts) => {
-    for (const text of texts as string[]) expect([text, flags(text)]).toEqual([text, expect.arrayContaining([flag])]);
-  });
+  ])('%s', expectFlagOnEach);
   it.each([
     'Does the policy cover cremation costs?',
     'Do you sell urns?',
@@ -313,10 +309,7 @@ describe('erasure of uploads, bare escalation, serious illness and ashes, "what 
     'Is it fair to ask for a refund after 30 days?',
     'Is the bed rest pillow in stock?',
     'Does the stove leave ashes in the tray?',
-  ])('raises nothing on the routine %s', (text) => {
-    expect(flags(text)).toEqual([]);
-    expect(route(text)).toBe('ai');
-  });
+  ])('raises nothing on the routine %s', expectRoutine);
 });
 
 describe('crisis, injury and loss in everyday words (scorer-2026.11.4)', () => {
