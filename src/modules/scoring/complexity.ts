@@ -1,6 +1,6 @@
 import type { Topic } from './types';
 
-export const COMPLEXITY_FEATURES = ['length', 'questions', 'topics', 'technical', 'identifiers'] as const;
+export const COMPLEXITY_FEATURES = ['length', 'questions', 'topics', 'technical', 'identifiers', 'issues'] as const;
 export type ComplexityFeature = (typeof COMPLEXITY_FEATURES)[number];
 
 /**
@@ -15,6 +15,7 @@ const WEIGHTS: Record<ComplexityFeature, number> = {
   topics: 0.15,
   technical: 0.4,
   identifiers: 0.15,
+  issues: 0.4,
 };
 
 /** Characters of body at which the length feature saturates (a long email, not a chat line). */
@@ -38,6 +39,14 @@ const TECHNICAL_SIGNALS_WITH_DIGITS: RegExp[] = [
   /\bv?\d+\.\d+\.\d+(?:[-.]\w+)?\b/g,
   /\b(?:iOS|Android|Windows|macOS|Chrome|Firefox|Safari|Edge)\s*\d+/gi,
 ];
+/**
+ * The customer saying the message holds several separate problems ("three separate things", "a few issues",
+ * "mehrere Anliegen", "plusieurs problèmes"): with a list or several asks it reaches the threshold, as a message
+ * about a billing error, a merged account and a lost parcel at once should. A friendly list of questions about
+ * one exchange announces questions, not problems, and does not count.
+ */
+const ANNOUNCED_ISSUES =
+  /\b(?:(?:several|multiple|a few|a couple of|two|three|four|five|various|a number of) (?:separate |different |unrelated |distinct )?(?:issues|problems|faults|complaints)|(?:several|multiple|a few|a couple of|two|three|four|five) (?:separate|different|unrelated|distinct) (?:things|matters|points|requests)|mehrere (?:\S+ )?(?:anliegen|probleme|baustellen|sachen)|(?:zwei|drei|vier|f[uü]nf) (?:verschiedene |separate |unterschiedliche )?(?:anliegen|probleme)|plusieurs (?:\S+ )?(?:probl[eè]mes|soucis|sujets|r[eé]clamations)|(?:deux|trois|quatre|cinq) (?:probl[eè]mes|soucis) (?:diff[eé]rents|distincts|s[eé]par[eé]s)|(?:varios|varias|dos|tres|cuatro|cinco) (?:\S+ )?(?:problemas|incidencias)|(?:v[aá]rios|v[aá]rias|dois|duas|tr[eê]s|quatro|cinco) (?:\S+ )?problemas)\b/i;
 /** A constant like ERR_TIMEOUT or E-CONN; it cannot match without "_" or "-", which most messages lack. */
 const CONSTANT_NAME = /\b[A-Z]{2,}[_-][A-Z0-9_]{2,}\b/g;
 /** snake_case names (invalid_grant, req_8f2a91c0) read the same in every language; they need a "_". */
@@ -126,7 +135,7 @@ export interface ComplexityResult {
 
 const saturate = (value: number, at: number) => Math.min(1, Math.max(0, value) / at);
 
-/** Complexity in [0, 1] from length, distinct asks, topics, technical detail and identifiers. */
+/** Complexity in [0, 1] from length, distinct asks, topics, technical detail, identifiers and announced separate problems. */
 export function scoreComplexity(body: string, topics: readonly Topic[]): ComplexityResult {
   const asks = Math.max(distinctQuestions(body), listItems(body), ordinalItems(body));
   const distinctTopics = topics.filter((t) => t !== 'general').length;
@@ -140,6 +149,7 @@ export function scoreComplexity(body: string, topics: readonly Topic[]): Complex
     topics: WEIGHTS.topics * saturate(distinctTopics - 1, EXTRA_TOPICS_SATURATION),
     technical: WEIGHTS.technical * saturate(technicalSignals, TECHNICAL_SATURATION),
     identifiers: WEIGHTS.identifiers * saturate(identifiers - 1, EXTRA_IDENTIFIERS_SATURATION),
+    issues: ANNOUNCED_ISSUES.test(body) ? WEIGHTS.issues : 0,
   };
   let complexity = 0;
   for (const feature of COMPLEXITY_FEATURES) complexity += features[feature];

@@ -207,3 +207,25 @@ describe('scoreComplexity on whole messages', () => {
     }
   });
 });
+
+describe('announced separate problems (scorer-2026.11.26)', () => {
+  const issues = (body: string) => scoreComplexity(body, []).features.issues;
+  test.each([
+    'Hi, a few separate issues: 1) my invoice never arrived 2) I have two accounts now 3) the app logs me out. Thanks.',
+    'Three separate things, sorry: 1) the glass top arrived cracked. 2) we were charged VAT as a charity. 3) our points are gone.',
+    'Guten Tag, ich habe gleich mehrere Anliegen: 1) meine Befunde vom Mai fehlen in der App 2) die Rechnung für das MRT ging an die falsche Versicherung 3) seit meiner Heirat steht mein alter Name auf allen Dokumenten.',
+    'Bonjour, plusieurs problèmes : 1) la facture est fausse 2) le compte est bloqué 3) la livraison est en retard.',
+    'Hola, tengo varios problemas: 1) la factura está mal 2) no puedo entrar 3) el pedido no llega.',
+    'Olá, tenho vários problemas: 1) a fatura está errada 2) não consigo entrar 3) a encomenda não chegou.',
+  ])('a message that says it holds several problems and lists them reaches the handoff threshold: %s', (body) => {
+    expect(issues(body)).toBe(0.4);
+    expect(complexity(body)).toBeGreaterThanOrEqual(0.7);
+  });
+  test.each([
+    'Hi! A few questions about the gift list: 1) can guests see prices? 2) can I add items later? 3) is delivery free?',
+    'I had a few problems with the app last year but it works now. How do I change my address?',
+    'Are there two different sizes of this lamp?',
+  ])('questions about one exchange, or problems in passing, stay with the AI: %s', (body) => {
+    expect(complexity(body)).toBeLessThan(0.7);
+  });
+});

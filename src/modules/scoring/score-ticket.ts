@@ -7,7 +7,7 @@ import { scoreSentiment } from './sentiment';
 import type { Evidence, Flag, ScoreInput, TicketScore } from './types';
 
 /** Stored with each decision; bump it whenever a lexicon, weight or threshold changes. */
-export const SCORER_VERSION = 'scorer-2026.11.25';
+export const SCORER_VERSION = 'scorer-2026.11.26';
 
 /**
  * Flags that stay raised for the rest of a thread: once a customer has mentioned self-harm, a lawyer
