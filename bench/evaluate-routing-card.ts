@@ -8,17 +8,12 @@
  */
 import { scoreTicket } from '../src/modules/scoring';
 import labelled from '../src/modules/scoring/labelled-messages.json';
-import { readFileSync } from 'node:fs';
-import { policyOf } from '../src/modules/policies/policy-document';
-import { decideRoute, DEFAULT_POLICY } from '../src/modules/routing/routing-policy';
+import { decideRoute } from '../src/modules/routing/routing-policy';
 import { loadBitext, NEEDS_HUMAN, ROUTINE } from './bitext';
-import { PLAIN_CUSTOMER, pct } from './routing-figures';
+import { PLAIN_CUSTOMER, pct, policyFromArgs } from './routing-figures';
 
 const SHOW_MISSES = process.argv.includes('--misses');
-const policyFile = process.argv[process.argv.indexOf('--policy') + 1];
-const POLICY = process.argv.includes('--policy')
-  ? (({ version, policy }: { version: string; policy: unknown }) => policyOf(version, policy))(JSON.parse(readFileSync(policyFile, 'utf8')))
-  : DEFAULT_POLICY;
+const POLICY = policyFromArgs();
 
 interface Judged {
   text: string;

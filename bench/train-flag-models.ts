@@ -38,6 +38,7 @@ import { joinSubjectAndBody, normalise } from '../src/modules/scoring/normalise'
 import labelled from '../src/modules/scoring/labelled-messages.json';
 import { loadBitext, ROUTINE } from './bitext';
 import { FRAUD_OR_SECURITY_INTENTS, loadBanking77 } from './banking77';
+import { BLIND_SETS, loadBlindSet } from './blind-sets';
 import { mulberry32 } from './seeded-random';
 
 const SETS = join(__dirname, 'routing-sets');
@@ -96,10 +97,7 @@ const readJson = <T>(...path: string[]) => JSON.parse(readFileSync(join(SETS, ..
 /** Sets labelled for complaints only, and sets labelled with every flag. */
 const complaintSets = ['f', 'g', 'h', 'i', 'q', 'r', 's'].map((set) => ({ set, rows: readJson<{ text: string; language: string; complaint: boolean }[]>('model-training', `set-${set}.json`) }));
 const flagSets = ['j', 'k', 'l', 'm', 'n', 'o', 'p', 't'].map((set) => ({ set, rows: readJson<LabelledRow[]>('model-training', `set-${set}.json`) }));
-const blindA = readJson<LabelledRow[]>('blind-a.json');
-const blindC = readJson<LabelledRow[]>('blind-c.json');
-/** Session 19's blind sets: I–L, whose misses were read for `scorer-2026.11.21`, and N–T, written for training. */
-const blindSetsIToT = ['i', 'j', 'k', 'l', 'n', 'o', 'p', 'q', 'r', 's', 't'].map((set) => ({ set, rows: readJson<LabelledRow[]>(`blind-${set}.json`) }));
+const developmentSets = BLIND_SETS.development.map((set) => ({ set, rows: loadBlindSet(set) }));
 const bitext = loadBitext();
 const banking77 = loadBanking77('train');
 
@@ -110,8 +108,8 @@ const banking77 = loadBanking77('train');
  */
 const wordsOf = (text: string) => modelWords(normalise(text)).join(' ');
 const measured = new Set<string>();
-for (const set of ['b', 'd', 'e', 'f', 'g', 'h', 'm', 'u', 'v', 'w', 'x', 'y', 'z', 'aa', 'ab', 'ac']) {
-  for (const r of readJson<LabelledRow[]>(`blind-${set}.json`)) measured.add(wordsOf(r.text)).add(wordsOf(joinSubjectAndBody(r.subject, r.text)));
+for (const set of [...BLIND_SETS.heldOut, ...BLIND_SETS.untouched]) {
+  for (const r of loadBlindSet(set)) measured.add(wordsOf(r.text)).add(wordsOf(joinSubjectAndBody(r.subject, r.text)));
 }
 for (const file of ['routine-for-dropped-phrases.json', 'routine-for-the-complaint-model.json', 'routine-for-the-flag-models.json', 'routine-in-health-and-insurance-words.json']) {
   for (const r of readJson<(string | { text: string })[]>('reviews', file)) measured.add(wordsOf(typeof r === 'string' ? r : r.text));
@@ -134,8 +132,8 @@ function poolFor(flag: ModelFlag, random: () => number): Example[] {
     }
   }
   if (flag !== 'complaint') for (const { set, rows } of flagSets) pool.push(...fromLabelled(rows, flag, `set-${set}`));
-  pool.push(...fromLabelled(labelled as LabelledRow[], flag, 'labelled'), ...fromLabelled(blindA, flag, 'blind-a'), ...fromLabelled(blindC, flag, 'blind-c'));
-  for (const { set, rows } of blindSetsIToT) pool.push(...fromLabelled(rows, flag, `blind-${set}`));
+  pool.push(...fromLabelled(labelled as LabelledRow[], flag, 'labelled'));
+  for (const { set, rows } of developmentSets) pool.push(...fromLabelled(rows, flag, `blind-${set}`));
   const bitextRoutine = bitext.filter((r) => ROUTINE.test(r.intent) && !(flag === 'fraud_or_security' && r.intent === 'recover_password'));
   for (const r of sample(random, bitextRoutine, samples.bitextRoutine)) pool.push({ text: r.utterance, flagged: false, source: 'bitext', language: 'en' });
   const routine = banking77.filter((r) => !FRAUD_OR_SECURITY_INTENTS.has(r.intent));
