@@ -5,9 +5,10 @@ export type ComplexityFeature = (typeof COMPLEXITY_FEATURES)[number];
 
 /**
  * How much each feature can add. No single feature reaches the 0.7 handoff threshold on its own, nor do
- * length, asks and topics together without identifiers or technical detail: a long message is not
- * complex, nor is a long, friendly list of questions about one exchange; a long message listing several
- * technical faults is. Technical detail weighs most because it is what the AI cannot act on.
+ * length, asks and topics together without identifiers, technical detail or announced problems: a long
+ * message is not complex, nor is a long, friendly list of questions about one exchange; a long message
+ * listing several technical faults is, and so is a list of problems the customer calls separate. Technical
+ * detail and announced problems weigh most because they are what the AI cannot act on in one answer.
  */
 const WEIGHTS: Record<ComplexityFeature, number> = {
   length: 0.15,
